@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Entry points. Kbuild rules live in Kbuild and rust/*/Kbuild; the work of
+# setting up, booting and judging lives in scripts/.
+#
+#   make              build every module (and the test kernel, if needed)
+#   make run          boot the test kernel with every module loaded and run each demo
+#   make check        every test in QEMU, ending in "N passed, N failed"
+#   make bench        the benchmarks
+#   make help         everything else
+
+VARIANT ?= debug
+ALL_MODULES := $(patsubst rust/%/Kbuild,%,$(wildcard rust/*/Kbuild))
+MODULE ?= $(ALL_MODULES)
+BUILD := $(CURDIR)/build
+MODULES_OUT := $(BUILD)/modules
+
+# KDIR: a Rust-enabled kernel build tree. Unless given, the project's own test
+# kernel, built (once) by scripts/build-kernel.sh.
+ifeq ($(origin KDIR),undefined)
+KDIR = $(shell scripts/build-kernel.sh --dir $(VARIANT))
+KERNEL_DEP := kernel
+endif
+
+RUSTC ?= /usr/bin/rustc
+BINDGEN ?= $(HOME)/.cache/rust-kmods/tools/bin/bindgen
+export PATH := /usr/lib/llvm-19/bin:$(PATH)
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MODULES_OUT) LLVM=1 \
+	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)"
+
+# The harness reads these from the environment.
+export VARIANT MODULE KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
+
+.PHONY: all modules kernel setup sign run check bench clean help \
+	fmt fmtcheck clippy checkpatch lint
+
+all: modules
+
+setup:
+	@scripts/setup.sh
+
+kernel: setup
+	@scripts/build-kernel.sh $(VARIANT) >/dev/null
+
+modules: $(KERNEL_DEP)
+	@mkdir -p $(MODULES_OUT)
+	$(KBUILD) modules
+
+# build/ko/<module>.ko as built (unsigned) and build/ko/signed/<module>.ko,
+# signed with the test kernel's build key.
+sign: modules
+	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(BUILD)/ko $(MODULE)
+
+run: sign
+	@scripts/harness.sh run
+
+check: sign
+	@scripts/harness.sh check
+
+bench: sign
+	@scripts/harness.sh bench
+
+fmt:
+	@scripts/lint.sh fmt
+fmtcheck:
+	@scripts/lint.sh fmtcheck
+clippy: $(KERNEL_DEP)
+	@mkdir -p $(BUILD)/clippy
+	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(BUILD)/clippy LLVM=1 RUSTC=$(RUSTC) \
+		BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
+		modules 2>&1 | tee $(BUILD)/clippy.log
+	@! grep -q -E '^(warning|error)' $(BUILD)/clippy.log
+checkpatch:
+	@scripts/lint.sh checkpatch
+lint: fmtcheck checkpatch clippy
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo 'Targets:'
+	@echo '  make [modules]       build the modules under rust/ (builds the test kernel once)'
+	@echo '  make run             boot QEMU with every module loaded and run each module demo'
+	@echo '  make run GUEST_SHELL=1   ... then leave an interactive shell in the guest'
+	@echo '  make check           run every KUnit suite and integration test in QEMU'
+	@echo '  make check MODULE=x  only module x'
+	@echo '  make check EXTRA_TESTS=dir   also run the KTAP scripts in dir inside the guest'
+	@echo '  make bench           run the benchmarks'
+	@echo '  make sign            collect build/ko/*.ko and signed copies in build/ko/signed/'
+	@echo '  make lint            rustfmt --check, checkpatch.pl, CLIPPY=1 build'
+	@echo '  make setup | kernel  install the toolchain | build the test kernel'
+	@echo '  make clean           remove build/'
+	@echo 'Variables: KDIR=<kernel build> KSRC=<linux tree> VARIANT=debug|base TIMEOUT=<s>'

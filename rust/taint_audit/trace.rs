@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The module's trace events, defined in C by `taint_audit_trace.c`.
+//!
+//! Mirrors `taint_audit_shim.h` one-to-one.
+
+use crate::audit::{
+    ModuleEvent,
+    ModuleRecord, //
+};
+use kernel::prelude::*;
+
+mod raw {
+    use kernel::prelude::*;
+
+    extern "C" {
+        pub(super) fn taint_audit_trace_module(
+            name: *const c_char,
+            loading: bool,
+            taints: c_ulong,
+            sig_ok: bool,
+            kernel_taint: c_ulong,
+        );
+    }
+}
+
+/// Emits `taint_audit:taint_audit_module` for one audited load or unload.
+pub(crate) fn module_event(record: &ModuleRecord) {
+    // SAFETY: `name_with_nul()` is NUL-terminated and outlives the call; the
+    // event copies the string before returning.
+    unsafe {
+        raw::taint_audit_trace_module(
+            record.name_with_nul().as_ptr().cast(),
+            record.event == ModuleEvent::Load,
+            record.module_taints.0 as c_ulong,
+            record.signed,
+            record.kernel_after.0 as c_ulong,
+        )
+    };
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# harness.sh MODE - boot the test kernel in QEMU with the project's modules and
+# judge the run. MODE is check (tests), run (demos) or bench (benchmarks).
+#
+# Environment (set by the Makefile): KDIR, MODULE (modules to load),
+# EXTRA_TESTS (a directory of KTAP scripts for the guest), TIMEOUT (seconds
+# before a silent guest counts as hung), GUEST_SHELL=1 (interactive shell at
+# the end of a run), ACCEL (tcg or kvm; default: kvm only where a probe has
+# shown that it boots this kernel).
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=$1
+: "${KDIR:?KDIR must name the kernel build tree}"
+read -r -a modules <<<"${MODULE:?MODULE must list the modules}"
+build="$KMODS_ROOT/build"
+logs="$build/logs"
+mkdir -p "$logs"
+stamp=$(date +%Y%m%d-%H%M%S)
+console="$logs/$mode-$stamp.console.log"
+results="$logs/$mode-$stamp.results.log"
+initrd="$build/initramfs-$mode.cpio.gz"
+bzimage="$KDIR/arch/x86/boot/bzImage"
+[ -f "$bzimage" ] || die "$bzimage not found: KDIR=$KDIR is not a built x86 kernel"
+
+case $mode in
+check) timeout=${TIMEOUT:-600} ;;
+run)   timeout=${TIMEOUT:-600} ;;
+bench) timeout=${TIMEOUT:-1800} ;;
+*) die "unknown mode '$mode'" ;;
+esac
+
+say "Packing the guest ($mode: ${modules[*]})"
+"$KMODS_ROOT/scripts/mkinitramfs.sh" "$initrd" "$build/ko" "${EXTRA_TESTS:-}"
+
+# qemu_cmd ACCEL CONSOLE_CHARDEV CMDLINE: the QEMU command line, console on
+# ttyS0, the result port on ttyS1.
+qemu_cmd() {
+	local accel=$1 con=$2 cmdline=$3
+	echo qemu-system-x86_64 -accel "$accel" -smp 2 -m 2048 \
+		-nodefaults -display none -no-reboot \
+		-kernel "$bzimage" -initrd "$initrd" -append "'$cmdline'" \
+		-chardev "$con" -serial chardev:con \
+		-chardev "file,id=results,path=$results" -serial chardev:results
+}
+
+# KVM hangs after "Booting from ROM" on some of these machines: use it only
+# where a short boot with it has been seen to finish. The verdict is cached
+# per host kernel and QEMU version.
+pick_accel() {
+	if [ -n "${ACCEL:-}" ]; then
+		echo "$ACCEL"
+		return
+	fi
+	[ -w /dev/kvm ] || { echo tcg; return; }
+	local verdict="$KMODS_CACHE/kvm-probe-$(uname -r)-$(qemu-system-x86_64 --version | head -n1 | tr -cd '0-9.')"
+	if [ ! -f "$verdict" ]; then
+		info "probing KVM (once per machine)"
+		local probe_log
+		probe_log=$(mktemp)
+		if timeout 30 qemu-system-x86_64 -accel kvm -smp 1 -m 512 -nodefaults \
+			-display none -no-reboot -kernel "$bzimage" \
+			-append "console=ttyS0 panic=-1 rdinit=/bin/false" \
+			-serial "file:$probe_log" </dev/null >/dev/null 2>&1 &&
+			grep -q 'Kernel panic' "$probe_log"; then
+			echo kvm >"$verdict"
+		else
+			echo tcg >"$verdict"
+		fi
+		rm -f "$probe_log"
+	fi
+	cat "$verdict"
+}
+
+accel=$(pick_accel)
+cmdline="console=ttyS0 panic=-1 oops=panic kmods.mode=$mode"
+cmdline+=" kmods.modules=$(IFS=,; echo "${modules[*]}")"
+[ "$mode" = check ] && cmdline+=" kmemleak=on"
+
+if [ "$mode" = run ] && [ -n "${GUEST_SHELL:-}" ] && [ -t 0 ]; then
+	say "Booting ($accel); the guest shell follows the demos"
+	eval "$(qemu_cmd "$accel" "stdio,id=con,mux=on,signal=off,logfile=$console" \
+		"$cmdline kmods.shell=1") -mon chardev=con"
+	exit 0
+fi
+
+say "Booting the test kernel ($accel, timeout ${timeout} s)"
+start=$SECONDS
+rc=0
+eval "timeout $timeout $(qemu_cmd "$accel" "file,id=con,path=$console" "$cmdline")" \
+	</dev/null >"$logs/$mode-$stamp.qemu.log" 2>&1 || rc=$?
+info "guest ran for $((SECONDS - start)) s"
+timed_out=0
+if [ "$rc" -eq 124 ]; then
+	timed_out=$timeout
+elif [ "$rc" -ne 0 ]; then
+	cat "$logs/$mode-$stamp.qemu.log" >&2
+fi
+
+expect=()
+if [ "$mode" = check ]; then
+	for m in "${modules[@]}"; do
+		for s in $(grep -rhoE '#\[kunit_tests\(\w+\)\]' "$KMODS_ROOT/rust/$m" |
+			sed -E 's/.*\((\w+)\).*/\1/'); do
+			expect+=(--expect-suite "$s")
+		done
+	done
+fi
+
+python3 "$KMODS_ROOT/scripts/report.py" --mode "$mode" --results "$results" \
+	--console "$console" --ksrc "$(kernel_src)" --timed-out "$timed_out" "${expect[@]}"

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - paths and helpers shared by every script in scripts/.
+#
+# Everything the project downloads or builds lives under $KMODS_CACHE, outside
+# the repository, so a clean clone stays clean and a second run reuses it.
+
+KMODS_CACHE=${KMODS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rust-kmods}
+KMODS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The kernel series the modules are written against.
+KERNEL_SERIES=7.3
+# bindgen >= 0.71.1 is what 7.3 asks for; this one is the version verified here.
+BINDGEN_VERSION=0.73.2
+
+LLVM_BIN=/usr/lib/llvm-19/bin
+# Debian's rustc-web ships the library source the kernel compiles `core` from;
+# the rustup toolchain first in PATH has none and a different version.
+RUSTC=${RUSTC:-/usr/bin/rustc}
+BINDGEN=${BINDGEN:-$KMODS_CACHE/tools/bin/bindgen}
+export PATH="$LLVM_BIN:$PATH"
+export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
+
+say()  { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+info() { printf '    %s\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# kernel_src: the Linux tree to build from, KSRC if given, else the unpacked
+# Debian linux-source package in the cache. Prints nothing if there is none.
+kernel_src() {
+	if [ -n "${KSRC:-}" ]; then
+		echo "$KSRC"
+		return
+	fi
+	local d
+	for d in "$KMODS_CACHE"/src/linux-source-"$KERNEL_SERIES"; do
+		[ -f "$d/Makefile" ] && echo "$d"
+	done
+}
+
+# kernel_version SRC: "7.3.4" from a tree's top-level Makefile.
+kernel_version() {
+	awk -F' = ' '/^VERSION =/{v=$2} /^PATCHLEVEL =/{p=$2} /^SUBLEVEL =/{s=$2}
+		END{print v"."p"."s}' "$1/Makefile"
+}
+
+# kmake: the kernel's make with the toolchain every object must share.
+kmake() {
+	make LLVM=1 RUSTC="$RUSTC" BINDGEN="$BINDGEN" "$@"
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one QEMU run of the test kernel.
+
+The guest writes framed sections to its second serial port (see
+tests/guest/init); each KTAP section is parsed with the kernel's own parser
+(tools/testing/kunit/kunit_parser.py). Besides the tests themselves, four
+harness checks count as tests: the guest finished, every expected KUnit suite
+ran, no script exited non-zero without a failing KTAP line, and the console
+log is free of kernel splats. The last line is "N passed, N failed[, N skipped]".
+"""
+
+import argparse
+import os
+import re
+import sys
+
+# Kernel splats: any of these in the console log fails the run.
+SPLATS = [
+    re.compile(p) for p in (
+        r'WARNING: ',                      # WARN*(), lockdep reports
+        r'BUG: ',                          # BUG, KASAN, scheduling while atomic, ...
+        r'kernel BUG at ',
+        r'Oops[:\s]',
+        r'general protection fault',
+        r'Kernel panic',
+        r'refcount_t: ',
+        r'scheduling while atomic',
+        r'sleeping function called from invalid context',
+        r'INFO: (possible|trying to register|task .* blocked|rcu)',
+        r'UBSAN: ',
+        r'kmemleak: \d+ new suspected memory leak',
+        r'detected stalls? on CPU',
+    )
+]
+
+SECTION_BEGIN = re.compile(r'^kmods: begin (\S+) (\S+)$')
+SECTION_END = re.compile(r'^kmods: end (\S+) exit=(\d+)$')
+KSFT_SKIP = 4
+
+
+class Tally:
+    """Counts results and prints one line per test."""
+
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []
+
+    def record(self, name, status, detail=''):
+        if status == 'ok':
+            self.passed += 1
+            print(f'  ok    {name}')
+        elif status == 'skip':
+            self.skipped += 1
+            print(f'  skip  {name}' + (f'  ({detail})' if detail else ''))
+        else:
+            self.failed += 1
+            self.failures.append(name)
+            print(f'  FAIL  {name}' + (f'  ({detail})' if detail else ''))
+
+    def summary(self):
+        line = f'{self.passed} passed, {self.failed} failed'
+        if self.skipped:
+            line += f', {self.skipped} skipped'
+        return line
+
+
+def read_lines(path):
+    try:
+        with open(path, errors='replace') as f:
+            return [line.rstrip('\r\n').replace('\r', '') for line in f]
+    except FileNotFoundError:
+        return []
+
+
+def split_sections(lines):
+    """Yields (kind, name, body, exit_status) and whether 'done' was seen."""
+    sections, current, done = [], None, False
+    for line in lines:
+        m = SECTION_BEGIN.match(line)
+        if m:
+            current = (m.group(1), m.group(2), [])
+            continue
+        m = SECTION_END.match(line)
+        if m and current and m.group(1) == current[1]:
+            sections.append((*current, int(m.group(2))))
+            current = None
+            continue
+        if line == 'kmods: done':
+            done = True
+        elif current:
+            current[2].append(line)
+    if current:
+        # The guest died inside this section.
+        sections.append((*current, None))
+    return sections, done
+
+
+def leaves(test, prefix):
+    if not test.subtests:
+        yield prefix, test
+        return
+    for sub in test.subtests:
+        name = f'{prefix}.{sub.name}' if prefix else sub.name
+        yield from leaves(sub, name)
+
+
+def judge_ktap(tally, parser, kind, name, body, status):
+    """Records every test case of one KTAP section; False if it had none."""
+    root = parser.parse_run_tests(body, parser_printer)
+    prefix = '' if kind == 'kunit' else name
+    found_failure = False
+    seen = 0
+    if root.status in (parser.TestStatus.NO_TESTS,
+                       parser.TestStatus.FAILURE_TO_PARSE_TESTS):
+        return False, False
+    for case_name, case in leaves(root, prefix):
+        seen += 1
+        st = case.status
+        if st == parser.TestStatus.SUCCESS:
+            tally.record(case_name, 'ok')
+        elif st == parser.TestStatus.SKIPPED:
+            tally.record(case_name, 'skip', case.skip_reason)
+        else:
+            found_failure = True
+            detail = 'crashed' if st == parser.TestStatus.TEST_CRASHED else ''
+            tally.record(case_name, 'fail', detail)
+            for line in case.log[-20:]:
+                print(f'          {line}')
+    return seen > 0, found_failure
+
+
+def scan_splats(console):
+    hits = []
+    for i, line in enumerate(console):
+        if any(p.search(line) for p in SPLATS):
+            hits.append(i)
+    return hits
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--mode', required=True)
+    ap.add_argument('--results', required=True)
+    ap.add_argument('--console', required=True)
+    ap.add_argument('--ksrc', required=True)
+    ap.add_argument('--expect-suite', action='append', default=[])
+    ap.add_argument('--timed-out', type=int, default=0)
+    args = ap.parse_args()
+
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, os.path.join(args.ksrc, 'tools/testing/kunit'))
+    import kunit_parser
+    from kunit_printer import null_printer
+    global parser_printer
+    parser_printer = null_printer
+
+    results = read_lines(args.results)
+    console = read_lines(args.console)
+    sections, done = split_sections(results)
+    tally = Tally()
+
+    ran_suites = set()
+    for kind, name, body, status in sections:
+        if kind in ('demo', 'bench'):
+            print(f'\n--- {kind}: {name} ---')
+            for line in body:
+                print(line)
+            print()
+            if status not in (0, KSFT_SKIP):
+                tally.record(f'{kind}:{name}', 'fail',
+                             'guest died' if status is None else f'exit {status}')
+            continue
+        if kind == 'kunit':
+            ran_suites.add(name)
+        had_tests, had_failure = judge_ktap(tally, kunit_parser, kind, name,
+                                            body, status)
+        if not had_tests:
+            tally.record(name, 'fail', 'no KTAP results')
+            for line in body[-20:]:
+                print(f'          {line}')
+        elif status is None:
+            tally.record(name, 'fail', 'the guest died in this section')
+        elif status == 124:
+            tally.record(name, 'fail', 'timed out in the guest')
+        elif status not in (0, KSFT_SKIP) and not had_failure:
+            tally.record(name, 'fail', f'exit status {status}')
+
+    print()
+    if args.timed_out:
+        tally.record('harness:guest_finished', 'fail',
+                     f'the guest hung: no result after {args.timed_out} s')
+    elif not done:
+        tally.record('harness:guest_finished', 'fail',
+                     'the guest stopped before the end (crash or panic; see the console log)')
+    else:
+        tally.record('harness:guest_finished', 'ok')
+
+    if args.mode == 'check':
+        missing = sorted(set(args.expect_suite) - ran_suites)
+        tally.record('harness:expected_suites_ran', 'fail' if missing else 'ok',
+                     'missing: ' + ' '.join(missing) if missing else '')
+
+    hits = scan_splats(console)
+    if hits:
+        tally.record('harness:no_kernel_splat', 'fail',
+                     f'{len(hits)} splat line(s) in the console log')
+        for i in hits[:5]:
+            for line in console[max(0, i - 1):i + 12]:
+                print(f'          {line}')
+            print('          ...')
+    else:
+        tally.record('harness:no_kernel_splat', 'ok')
+
+    print(f'\nconsole log: {args.console}')
+    print(f'results:     {args.results}')
+    if tally.failures:
+        print('failed: ' + ' '.join(tally.failures))
+    print(tally.summary())
+    return 1 if tally.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
