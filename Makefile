@@ -12,6 +12,8 @@
 VARIANT ?= debug
 ALL_MODULES := $(patsubst rust/%/Kbuild,%,$(wildcard rust/*/Kbuild))
 MODULE ?= $(ALL_MODULES)
+# Test-only modules (fixtures and checks), always built alongside.
+TEST_MODULES := $(patsubst tests/modules/%/Kbuild,%,$(wildcard tests/modules/*/Kbuild))
 BUILD := $(CURDIR)/build
 MODULES_OUT := $(BUILD)/modules
 
@@ -26,10 +28,11 @@ RUSTC ?= /usr/bin/rustc
 BINDGEN ?= $(HOME)/.cache/rust-kmods/tools/bin/bindgen
 export PATH := /usr/lib/llvm-19/bin:$(PATH)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MODULES_OUT) LLVM=1 \
-	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)"
+	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
+	KMODS_TEST_MODULES="$(TEST_MODULES)"
 
 # The harness reads these from the environment.
-export VARIANT MODULE KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
+export VARIANT MODULE TEST_MODULES KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
 
 .PHONY: all modules kernel setup sign run check bench clean help \
 	fmt fmtcheck clippy checkpatch lint
@@ -49,7 +52,7 @@ modules: $(KERNEL_DEP)
 # build/ko/<module>.ko as built (unsigned) and build/ko/signed/<module>.ko,
 # signed with the test kernel's build key.
 sign: modules
-	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(BUILD)/ko $(MODULE)
+	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(BUILD)/ko $(MODULE) $(TEST_MODULES)
 
 run: sign
 	@scripts/harness.sh run
@@ -67,7 +70,8 @@ fmtcheck:
 clippy: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/clippy
 	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(BUILD)/clippy LLVM=1 RUSTC=$(RUSTC) \
-		BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
+		BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
+		KMODS_TEST_MODULES="$(TEST_MODULES)" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
 		modules 2>&1 | tee $(BUILD)/clippy.log
 	@! grep -q -E '^(warning|error)' $(BUILD)/clippy.log
 checkpatch:

@@ -96,4 +96,9 @@ if ! kmake -C "$src" O="$out" -j"$(nproc)" bzImage modules >>"$log" 2>&1; then
 fi
 touch "$out/.kmods-built"
 info "built in $((SECONDS - start)) s"
+# Older builds of this variant are superseded: a configuration change or a
+# new toolchain never goes back to them.
+for old in "$KMODS_CACHE/kernel/$kver-$variant-"*; do
+	[ "$old" = "$out" ] || rm -rf "$old"
+done
 echo "$out"

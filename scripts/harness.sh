@@ -16,6 +16,9 @@ set -euo pipefail
 mode=$1
 : "${KDIR:?KDIR must name the kernel build tree}"
 read -r -a modules <<<"${MODULE:?MODULE must list the modules}"
+# The bindings layout check goes first: if it fails, nothing after it that
+# reads kernel structures from Rust can be trusted.
+[ "$mode" = check ] && modules=(layout_check "${modules[@]}")
 build="$KMODS_ROOT/build"
 logs="$build/logs"
 mkdir -p "$logs"
@@ -34,7 +37,7 @@ bench) timeout=${TIMEOUT:-1800} ;;
 esac
 
 say "Packing the guest ($mode: ${modules[*]})"
-"$KMODS_ROOT/scripts/mkinitramfs.sh" "$initrd" "$build/ko" "${EXTRA_TESTS:-}"
+"$KMODS_ROOT/scripts/mkinitramfs.sh" "$initrd" "$KDIR" "$build/ko" "${EXTRA_TESTS:-}"
 
 # qemu_cmd ACCEL CONSOLE_CHARDEV CMDLINE: the QEMU command line, console on
 # ttyS0, the result port on ttyS1.
@@ -103,12 +106,17 @@ fi
 expect=()
 if [ "$mode" = check ]; then
 	for m in "${modules[@]}"; do
-		for s in $(grep -rhoE '#\[kunit_tests\(\w+\)\]' "$KMODS_ROOT/rust/$m" |
+		dir="$KMODS_ROOT/rust/$m"
+		[ -d "$dir" ] || dir="$KMODS_ROOT/tests/modules/$m"
+		for s in $(grep -rhoE '#\[kunit_tests\(\w+\)\]' "$dir" |
 			sed -E 's/.*\((\w+)\).*/\1/'); do
 			expect+=(--expect-suite "$s")
 		done
 	done
 fi
 
+# The kernel's KTAP parser comes from the source tree; an O= build links it.
+ksrc=$(kernel_src)
+[ -n "$ksrc" ] || ksrc=$(readlink -f "$KDIR/source")
 python3 "$KMODS_ROOT/scripts/report.py" --mode "$mode" --results "$results" \
-	--console "$console" --ksrc "$(kernel_src)" --timed-out "$timed_out" "${expect[@]}"
+	--console "$console" --ksrc "$ksrc" --timed-out "$timed_out" "${expect[@]}"

@@ -33,9 +33,10 @@ kernel_src() {
 		return
 	fi
 	local d
-	for d in "$KMODS_CACHE"/src/linux-source-"$KERNEL_SERIES"; do
-		[ -f "$d/Makefile" ] && echo "$d"
-	done
+	d="$KMODS_CACHE/src/linux-source-$KERNEL_SERIES"
+	if [ -f "$d/Makefile" ]; then
+		echo "$d"
+	fi
 }
 
 # kernel_version SRC: "7.3.4" from a tree's top-level Makefile.

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh OUT MODULES_DIR [EXTRA_TESTS_DIR] - pack the guest.
+# mkinitramfs.sh OUT KDIR MODULES_DIR [EXTRA_TESTS_DIR] - pack the guest.
 #
 # A static busybox, tests/guest/init, the project's modules (and their signed
-# copies), tests/, and the Debian programs the tests declare they need
+# copies), the test kernel's own modules (signed by modules_install), tests/, and the Debian programs the tests declare they need
 # (tests/guest/programs plus each tests/*/<module>/programs file), copied with
 # their shared libraries.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=$1 modules_dir=$2 extra=${3:-}
+out=$1 kdir=$2 modules_dir=$3 extra=${4:-}
 stage="$(dirname "$out")/initramfs"
 
 rm -rf "$stage"
@@ -29,6 +29,10 @@ echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
 
 cp -r "$modules_dir"/. "$stage/lib/modules/kmods/"
+if [ -s "$kdir/modules.order" ]; then
+	kmake -s -C "$kdir" modules_install INSTALL_MOD_PATH="$stage" INSTALL_MOD_STRIP=1 \
+		>/dev/null || die "installing the test kernel's modules into the guest failed"
+fi
 mkdir -p "$stage/kmods/tests"
 for d in lib integration demo bench; do
 	[ -d "$KMODS_ROOT/tests/$d" ] && cp -r "$KMODS_ROOT/tests/$d" "$stage/kmods/tests/"
@@ -50,7 +54,7 @@ copy_program() {
 	done
 }
 
-programs=$(cat "$KMODS_ROOT"/tests/guest/programs "$KMODS_ROOT"/tests/*/*/programs 2>/dev/null |
+programs=$(find "$KMODS_ROOT/tests" -name programs -type f -exec cat {} + |
 	sed 's/#.*//' | tr -s ' \n' '\n' | sort -u)
 for p in $programs; do
 	copy_program "$p"

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# sign-modules.sh KDIR KBUILD_OUT DEST MODULE... - collect the built modules
-# as DEST/<module>.ko (unsigned, as Kbuild left them) and DEST/signed/<module>.ko,
-# signed with the key the test kernel generated at build time
-# (certs/signing_key.pem), which that kernel trusts. The taint tests need both.
+# sign-modules.sh KDIR KBUILD_OUT DEST MODULE... - collect the built modules in
+# DEST with the variants the signing tests need:
+#
+#   DEST/<m>.ko               unsigned, as Kbuild left it
+#   DEST/signed/<m>.ko        signed with the test kernel's own key
+#                             (certs/signing_key.pem, generated at build time)
+#   DEST/other-key/<m>.ko     signed with a throwaway key the kernel does not trust
+#   DEST/bad-vermagic/<m>.ko  unsigned, its version magic altered: loads only
+#                             when forced (insmod -f), which taints F
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -15,12 +20,35 @@ key="$kdir/certs/signing_key.pem"
 cert="$kdir/certs/signing_key.x509"
 [ -f "$key" ] || die "$key not found: KDIR must be a kernel built with CONFIG_MODULE_SIG=y and its own key"
 hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' "$kdir/.config")
+
+other="$KMODS_CACHE/other-key"
+if [ ! -f "$other/key.pem" ]; then
+	mkdir -p "$other"
+	openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 \
+		-subj "/CN=rust-kmods untrusted test key/" -outform PEM \
+		-keyout "$other/key.pem" -out "$other/cert.pem" 2>/dev/null ||
+		die "openssl could not make the untrusted test key"
+fi
+
 rm -rf "$dest"
-mkdir -p "$dest/signed"
+mkdir -p "$dest/signed" "$dest/other-key" "$dest/bad-vermagic"
 for m in "$@"; do
 	src="$kbuild_out/rust/$m/$m.ko"
-	[ -f "$src" ] || die "$src was not built"
+	[ -f "$src" ] || src="$kbuild_out/tests/modules/$m/$m.ko"
+	[ -f "$src" ] || die "$m.ko was not built in $kbuild_out"
 	cp "$src" "$dest/$m.ko"
 	cp "$src" "$dest/signed/$m.ko"
 	"$kdir/scripts/sign-file" "$hash" "$key" "$cert" "$dest/signed/$m.ko"
+	cp "$src" "$dest/other-key/$m.ko"
+	"$kdir/scripts/sign-file" "$hash" "$other/key.pem" "$other/cert.pem" "$dest/other-key/$m.ko"
+	# Same length, so the ELF layout is untouched: "vermagic=7.3.4 " -> "vermagic=0.0.0 ".
+	python3 - "$src" "$dest/bad-vermagic/$m.ko" <<'PY'
+import re, sys
+data = open(sys.argv[1], 'rb').read()
+new, n = re.subn(rb'vermagic=[0-9]+\.[0-9]+\.[0-9]+',
+                 lambda m: b'vermagic=' + re.sub(rb'[0-9]', b'0', m.group(0)[9:]), data, count=1)
+if n != 1:
+    sys.exit(f'{sys.argv[1]}: no vermagic found')
+open(sys.argv[2], 'wb').write(new)
+PY
 done

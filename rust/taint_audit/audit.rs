@@ -9,15 +9,22 @@
 //! `/sys/module/*/taint`.
 
 use crate::{
+    attribution::Attribution,
     taint::TaintMask,
     trace, //
 };
-use core::fmt;
 use kernel::{
     bindings,
+    fmt::{
+        self,
+        Write, //
+    },
     new_mutex,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        Arc,
+        Mutex, //
+    },
     types::Opaque, //
 };
 
@@ -27,7 +34,7 @@ pub(crate) const MAX_RECORDS: usize = 1024;
 /// `MODULE_NAME_LEN`: the size of `struct module`'s name, NUL included.
 const NAME_LEN: usize = 64 - core::mem::size_of::<c_ulong>();
 /// `TASK_COMM_LEN`.
-const COMM_LEN: usize = 16;
+pub(crate) const COMM_LEN: usize = 16;
 
 /// What happened to a module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +54,7 @@ pub(crate) struct ModuleRecord {
     /// Position in the log, from 1, never reused.
     pub(crate) seq: u64,
     /// `CLOCK_MONOTONIC` in nanoseconds.
-    pub(crate) time_ns: i64,
+    pub(crate) time_ns: u64,
     pub(crate) event: ModuleEvent,
     name: [u8; NAME_LEN],
     /// The module's own taints (`struct module::taints`).
@@ -64,13 +71,13 @@ pub(crate) struct ModuleRecord {
 }
 
 /// Copies a C string array, truncating so the copy stays NUL-terminated.
-fn c_array<const N: usize>(src: &[c_char]) -> [u8; N] {
+fn c_array<const N: usize>(src: &[u8]) -> [u8; N] {
     let mut out = [0u8; N];
     for (dst, &c) in out.iter_mut().zip(src.iter()).take(N - 1) {
         if c == 0 {
             break;
         }
-        *dst = c as u8;
+        *dst = c;
     }
     out
 }
@@ -84,7 +91,7 @@ fn until_nul(bytes: &[u8]) -> &[u8] {
 impl ModuleRecord {
     /// A record of `event` for module `name` by process `comm`, with no
     /// taints; `name` and `comm` may lack a NUL and are truncated to fit.
-    pub(crate) fn new(event: ModuleEvent, name: &[c_char], comm: &[c_char]) -> ModuleRecord {
+    pub(crate) fn new(event: ModuleEvent, name: &[c_char], comm: &[u8]) -> ModuleRecord {
         // INVARIANT: `c_array` always leaves a NUL in the last byte.
         ModuleRecord {
             seq: 0,
@@ -113,12 +120,24 @@ impl ModuleRecord {
     }
 }
 
+/// The pid and command name of the current task.
+///
+/// Safe in any context, NMI included: it only reads `current`.
+pub(crate) fn current_process() -> (i32, [u8; COMM_LEN]) {
+    let task = kernel::current!();
+    // SAFETY: `current` is a valid task for the duration of this call and
+    // `comm` is an array within it; a concurrent rename can at worst tear the
+    // name, which `c_array` still NUL-terminates.
+    let comm = unsafe { &(*task.as_ptr()).comm };
+    (task.pid(), c_array(comm))
+}
+
 /// Writes bytes that should be text, replacing anything unprintable with `?`
 /// so a hostile module or process name cannot break the line format.
-fn write_word(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
+pub(crate) fn write_word(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     for &b in until_nul(bytes) {
         let c = if b.is_ascii_graphic() { b as char } else { '?' };
-        fmt::Write::write_char(f, c)?;
+        f.write_char(c)?;
     }
     Ok(())
 }
@@ -130,14 +149,13 @@ impl fmt::Display for ModuleRecord {
             ModuleEvent::Load => "load",
             ModuleEvent::Unload => "unload",
         };
-        write!(
-            f,
+        f.write_fmt(fmt!(
             "seq={} time_ns={} event={event} module=",
-            self.seq, self.time_ns
-        )?;
+            self.seq,
+            self.time_ns
+        ))?;
         write_word(f, &self.name)?;
-        write!(
-            f,
+        f.write_fmt(fmt!(
             " taints={} signature={} tracepoints={} kernel_taint_before={} \
              kernel_taint_after={} pid={} comm=",
             self.module_taints,
@@ -150,7 +168,7 @@ impl fmt::Display for ModuleRecord {
             self.kernel_before,
             self.kernel_after,
             self.pid,
-        )?;
+        ))?;
         write_word(f, &self.comm)
     }
 }
@@ -192,6 +210,8 @@ pub(crate) struct AuditLog {
     records: Mutex<Records>,
     #[pin]
     notifier: Opaque<bindings::notifier_block>,
+    /// Who set each kernel-wide taint flag; fed by the `add_taint()` probe.
+    pub(crate) attribution: Attribution,
 }
 
 // SAFETY: The notifier block is only touched by the notifier chain, which
@@ -215,28 +235,27 @@ impl AuditLog {
                 next: core::ptr::null_mut(),
                 priority: 0,
             }),
+            attribution: Attribution::new(),
         })
     }
 
     /// Records one module event and emits its trace event.
     fn record(&self, event: ModuleEvent, module: &bindings::module) {
-        let task = kernel::current!();
-        // SAFETY: `current` is a valid task for the duration of this call and
-        // `comm` is an array within it.
-        let comm = unsafe { &(*task.as_ptr()).comm };
-        // SAFETY: `ktime_get()` has no preconditions.
-        let now = unsafe { bindings::ktime_get() };
+        let (pid, comm) = current_process();
+        // SAFETY: `ktime_get_mono_fast_ns()` has no preconditions; it is the
+        // clock taint attribution uses too.
+        let now = unsafe { bindings::ktime_get_mono_fast_ns() };
         let mut records = self.records.lock();
         let before = records.last_kernel_taint;
         let after = TaintMask::kernel();
         records.last_kernel_taint = after;
-        let mut record = ModuleRecord::new(event, &module.name, comm);
+        let mut record = ModuleRecord::new(event, &module.name, &comm);
         record.time_ns = now;
         record.module_taints = TaintMask(module.taints as u64);
         record.signed = module.sig_ok;
         record.kernel_before = before;
         record.kernel_after = after;
-        record.pid = task.pid();
+        record.pid = pid;
         trace::module_event(&record);
         records.push(record);
     }
@@ -244,15 +263,14 @@ impl AuditLog {
     /// Writes the whole log, one record a line, after a header with the counts.
     pub(crate) fn write_report(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let records = self.records.lock();
-        writeln!(
-            f,
-            "# taint_audit records={} dropped={} kernel_taint={}",
+        f.write_fmt(fmt!(
+            "# taint_audit records={} dropped={} kernel_taint={}\n",
             records.entries.len(),
             records.dropped,
             TaintMask::kernel()
-        )?;
+        ))?;
         for record in records.entries.iter() {
-            writeln!(f, "{record}")?;
+            f.write_fmt(fmt!("{record}\n"))?;
         }
         Ok(())
     }
@@ -314,6 +332,62 @@ impl Drop for NotifierRegistration {
         // waits for callbacks in progress (the chain's rwsem), so none runs after this.
         unsafe { bindings::unregister_module_notifier(self.log.notifier.get()) };
     }
+}
+
+/// Keeps the `add_taint()` probe feeding an [`AuditLog`]'s attribution.
+pub(crate) struct TaintProbeRegistration {
+    /// The log the probe writes to, kept alive while it is registered.
+    _log: Arc<AuditLog>,
+}
+
+impl TaintProbeRegistration {
+    /// Starts attributing taints to `log`.
+    pub(crate) fn new(log: Arc<AuditLog>) -> Result<Self> {
+        let ctx: *const AuditLog = &*log;
+        // SAFETY: `ctx` points into `log`, which this registration keeps alive
+        // until `drop` has unregistered the probe.
+        kernel::error::to_result(unsafe {
+            probe::taint_audit_register_taint_probe(ctx.cast_mut().cast())
+        })?;
+        Ok(TaintProbeRegistration { _log: log })
+    }
+}
+
+impl Drop for TaintProbeRegistration {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `new`; no callback runs once this returns.
+        unsafe { probe::taint_audit_unregister_taint_probe() };
+    }
+}
+
+/// The `add_taint()` kretprobe of `taint_audit_probe.c`.
+mod probe {
+    use kernel::prelude::*;
+
+    extern "C" {
+        /// See `taint_audit_shim.h`.
+        pub(super) fn taint_audit_register_taint_probe(ctx: *mut c_void) -> c_int;
+        /// See `taint_audit_shim.h`.
+        pub(super) fn taint_audit_unregister_taint_probe();
+    }
+}
+
+/// Called by the `add_taint()` kretprobe after every call.
+///
+/// # Safety
+///
+/// `ctx` is the pointer a live [`TaintProbeRegistration`] registered: an
+/// [`AuditLog`] that outlives the registration.
+#[no_mangle]
+unsafe extern "C" fn taint_audit_rs_taint_added(
+    ctx: *mut c_void,
+    flag: c_uint,
+    was_set: bool,
+    caller: c_ulong,
+) {
+    // SAFETY: By the safety contract `ctx` is a live `AuditLog`.
+    let log = unsafe { &*ctx.cast::<AuditLog>() };
+    log.attribution.taint_added(flag, was_set, caller as usize);
 }
 
 #[kunit_tests(taint_audit_records)]

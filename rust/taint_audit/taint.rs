@@ -7,12 +7,12 @@
 //! neither is exported, so both are mirrored here. The bit numbers come from
 //! the kernel's own `TAINT_*` constants, so only the letters are copied.
 
-use core::fmt::{
-    self,
-    Write, //
-};
 use kernel::{
     bindings,
+    fmt::{
+        self,
+        Write, //
+    },
     prelude::*, //
 };
 
@@ -91,7 +91,7 @@ impl TaintMask {
         for flag in &TAINT_FLAGS {
             // SAFETY: `test_taint()` only reads a bit of `tainted_mask`; every
             // `TAINT_FLAGS` bit is below `TAINT_FLAGS_COUNT`.
-            if unsafe { bindings::test_taint(flag.bit) } {
+            if unsafe { bindings::test_taint(flag.bit) } != 0 {
                 mask |= 1 << flag.bit;
             }
         }

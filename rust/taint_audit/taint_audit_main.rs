@@ -5,8 +5,11 @@
 //! For each module loaded after this one, the log keeps its taint letters,
 //! whether its signature verified, whether the kernel accepted its
 //! tracepoints, the kernel-wide taint before and after, the time and the
-//! loading process. It is readable in `/sys/kernel/debug/taint_audit/modules`
-//! and as the `taint_audit:taint_audit_module` trace event.
+//! loading process: `/sys/kernel/debug/taint_audit/modules` and the
+//! `taint_audit:taint_audit_module` trace event. For each kernel-wide taint
+//! flag set after it loaded, it keeps the code that set it first, the time,
+//! the process and how often it was added since:
+//! `/sys/kernel/debug/taint_audit/taints` and `taint_audit:taint_audit_taint`.
 //!
 //! Documentation: `Documentation/taint_audit.rst`.
 
@@ -19,13 +22,15 @@ use kernel::{
     sync::Arc, //
 };
 
+mod attribution;
 mod audit;
 mod taint;
 mod trace;
 
 use audit::{
     AuditLog,
-    NotifierRegistration, //
+    NotifierRegistration,
+    TaintProbeRegistration, //
 };
 
 module! {
@@ -36,11 +41,13 @@ module! {
     license: "GPL",
 }
 
-/// Module state. Fields drop in order: the notifier leaves the chain before
-/// the debugfs file that reads the log goes away.
+/// Module state. Fields drop in order: the probe and the notifier stop
+/// feeding the log before the debugfs files that read it go away.
 struct TaintAudit {
+    _probe: TaintProbeRegistration,
     _notifier: NotifierRegistration,
-    _report: Pin<KBox<File<Arc<AuditLog>>>>,
+    _taints: Pin<KBox<File<Arc<AuditLog>>>>,
+    _modules: Pin<KBox<File<Arc<AuditLog>>>>,
     _dir: Dir,
 }
 
@@ -48,16 +55,25 @@ impl kernel::Module for TaintAudit {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let log = Arc::pin_init(AuditLog::new(), GFP_KERNEL)?;
         let dir = Dir::new(c"taint_audit");
-        let report = KBox::pin_init(
+        let modules = KBox::pin_init(
             dir.read_callback_file(c"modules", log.clone(), &|log: &Arc<AuditLog>, f| {
                 log.write_report(f)
             }),
             GFP_KERNEL,
         )?;
-        let notifier = NotifierRegistration::new(log)?;
+        let taints = KBox::pin_init(
+            dir.read_callback_file(c"taints", log.clone(), &|log: &Arc<AuditLog>, f| {
+                log.attribution.write_report(f)
+            }),
+            GFP_KERNEL,
+        )?;
+        let notifier = NotifierRegistration::new(log.clone())?;
+        let probe = TaintProbeRegistration::new(log)?;
         Ok(TaintAudit {
+            _probe: probe,
             _notifier: notifier,
-            _report: report,
+            _taints: taints,
+            _modules: modules,
             _dir: dir,
         })
     }

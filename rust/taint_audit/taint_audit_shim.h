@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * taint_audit_shim.h - functions taint_audit_trace.c provides to the Rust side.
+ * taint_audit_shim.h - the C side of taint_audit and what it calls in Rust.
  *
- * Keep in sync with rust/taint_audit/trace.rs.
+ * Keep in sync with rust/taint_audit/trace.rs and probe.rs.
  */
 #ifndef _TAINT_AUDIT_SHIM_H
 #define _TAINT_AUDIT_SHIM_H
@@ -22,5 +22,57 @@
 void taint_audit_trace_module(const char *name, bool loading,
 			      unsigned long taints, bool sig_ok,
 			      unsigned long kernel_taint);
+
+/**
+ * taint_audit_trace_taint() - emit the taint_audit:taint_audit_taint event.
+ * @flag: the TAINT_* bit newly set.
+ * @caller: the code that called add_taint(), as "symbol+off/size [module]".
+ *
+ * Context: any; does not sleep.
+ */
+void taint_audit_trace_taint(unsigned int flag, const char *caller);
+
+/**
+ * taint_audit_register_taint_probe() - start reporting add_taint() calls.
+ * @ctx: passed back to every taint_audit_rs_taint_added() call; must stay
+ *       valid until taint_audit_unregister_taint_probe() has returned.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 on success, negative errno from register_kretprobe() on failure.
+ */
+int taint_audit_register_taint_probe(void *ctx);
+
+/**
+ * taint_audit_unregister_taint_probe() - stop reporting add_taint() calls.
+ *
+ * No taint_audit_rs_taint_added() call is running or will start once this
+ * returns.
+ *
+ * Context: process context; may sleep.
+ */
+void taint_audit_unregister_taint_probe(void);
+
+/**
+ * taint_audit_symbolize() - format a code address as "%pB" does.
+ * @buf: where the text goes, NUL-terminated and truncated to fit.
+ * @len: the size of @buf.
+ * @addr: a return address.
+ *
+ * Context: any.
+ * Return: the length the full text would have had.
+ */
+int taint_audit_symbolize(char *buf, size_t len, unsigned long addr);
+
+/**
+ * taint_audit_rs_taint_added() - Rust: add_taint() has just returned.
+ * @ctx: the pointer given to taint_audit_register_taint_probe().
+ * @flag: its TAINT_* argument.
+ * @was_set: whether the flag was already set when it was called.
+ * @caller: the address add_taint() returned to.
+ *
+ * Context: any, including hard interrupts; must not sleep or take locks.
+ */
+void taint_audit_rs_taint_added(void *ctx, unsigned int flag, bool was_set,
+				unsigned long caller);
 
 #endif /* _TAINT_AUDIT_SHIM_H */

@@ -17,3 +17,8 @@ void taint_audit_trace_module(const char *name, bool loading,
 {
 	trace_taint_audit_module(name, loading, taints, sig_ok, kernel_taint);
 }
+
+void taint_audit_trace_taint(unsigned int flag, const char *caller)
+{
+	trace_taint_audit_taint(flag, caller);
+}

@@ -39,6 +39,25 @@ TRACE_EVENT(taint_audit_module,
 		  __entry->kernel_taint)
 );
 
+TRACE_EVENT(taint_audit_taint,
+
+	TP_PROTO(unsigned int flag, const char *caller),
+
+	TP_ARGS(flag, caller),
+
+	TP_STRUCT__entry(
+		__field(unsigned int, flag)
+		__string(caller, caller)
+	),
+
+	TP_fast_assign(
+		__entry->flag = flag;
+		__assign_str(caller);
+	),
+
+	TP_printk("flag=%u caller=%s", __entry->flag, __get_str(caller))
+);
+
 #endif /* _TAINT_AUDIT_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -2,7 +2,7 @@
 
 //! The module's trace events, defined in C by `taint_audit_trace.c`.
 //!
-//! Mirrors `taint_audit_shim.h` one-to-one.
+//! The declarations mirror the trace functions of `taint_audit_shim.h`.
 
 use crate::audit::{
     ModuleEvent,
@@ -21,6 +21,7 @@ mod raw {
             sig_ok: bool,
             kernel_taint: c_ulong,
         );
+        pub(super) fn taint_audit_trace_taint(flag: c_uint, caller: *const c_char);
     }
 }
 
@@ -37,4 +38,15 @@ pub(crate) fn module_event(record: &ModuleRecord) {
             record.kernel_after.0 as c_ulong,
         )
     };
+}
+
+/// Emits `taint_audit:taint_audit_taint` for a flag newly set by `caller`.
+///
+/// `caller` must hold a NUL; the event stops at the first one.
+pub(crate) fn taint_event(flag: u32, caller: &[u8]) {
+    if !caller.contains(&0) {
+        return;
+    }
+    // SAFETY: `caller` holds a NUL, so the event reads within it.
+    unsafe { raw::taint_audit_trace_taint(flag, caller.as_ptr()) };
 }

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Taint attribution: which code first set each kernel-wide taint flag, when, and in which process.
+//!
+//! A kretprobe on `add_taint()` (`taint_audit_probe.c`) reports every call.
+//! The call that first sets a flag fills that flag's slot, once; every call
+//! is counted. A slot is claimed with a compare-and-exchange and published
+//! with a release store, so recording takes no lock, allocates nothing and is
+//! safe in every context `add_taint()` runs in, hard interrupts and NMIs
+//! included. A reader sees a slot only once it is complete.
+//!
+//! Flags already set when this module loaded are reported as such: their
+//! first cause is not known.
+
+use crate::{
+    audit::{
+        current_process,
+        write_word,
+        COMM_LEN, //
+    },
+    taint::TaintMask,
+    trace, //
+};
+use core::cell::UnsafeCell;
+use kernel::{
+    bindings,
+    fmt::{
+        self,
+        Write, //
+    },
+    prelude::*,
+    sync::atomic::{
+        Acquire,
+        Atomic,
+        Relaxed,
+        Release, //
+    },
+};
+
+/// Flags with a slot: every bit of `TAINT_FLAGS_COUNT` (20) and room for newer ones.
+const SLOTS: usize = 32;
+/// Room for "symbol+0x1f/0x80 [module]".
+const CALLER_LEN: usize = 96;
+
+const EMPTY: u32 = 0;
+const WRITING: u32 = 1;
+const READY: u32 = 2;
+
+mod c {
+    use kernel::prelude::*;
+
+    extern "C" {
+        /// See `taint_audit_shim.h`.
+        pub(super) fn taint_audit_symbolize(buf: *mut c_char, len: usize, addr: c_ulong) -> c_int;
+    }
+}
+
+/// The first call that set a flag.
+struct FirstTaint {
+    /// `CLOCK_MONOTONIC` in nanoseconds (the NMI-safe reader).
+    time_ns: u64,
+    pid: i32,
+    comm: [u8; COMM_LEN],
+    /// Where `add_taint()` returned to, as `%pB` prints it; NUL-terminated.
+    caller: [u8; CALLER_LEN],
+}
+
+/// One flag's record.
+///
+/// # Invariants
+///
+/// `first` is written only by the one caller that moved `state` from `EMPTY`
+/// to `WRITING`, and only until that caller stores `READY`; it is never
+/// written again after that. Readers read `first` only after loading `READY`
+/// with acquire ordering.
+struct Slot {
+    state: Atomic<u32>,
+    /// `add_taint()` calls with this flag, setting it or not.
+    calls: Atomic<u64>,
+    first: UnsafeCell<FirstTaint>,
+}
+
+impl Slot {
+    fn new() -> Slot {
+        // INVARIANT: `EMPTY`: nobody has claimed `first`.
+        Slot {
+            state: Atomic::new(EMPTY),
+            calls: Atomic::new(0),
+            first: UnsafeCell::new(FirstTaint {
+                time_ns: 0,
+                pid: 0,
+                comm: [0; COMM_LEN],
+                caller: [0; CALLER_LEN],
+            }),
+        }
+    }
+
+    /// The first cause, once it is complete.
+    fn first(&self) -> Option<&FirstTaint> {
+        if self.state.load(Acquire) != READY {
+            return None;
+        }
+        // SAFETY: `READY` was stored with release ordering after the last
+        // write of `first`, and by the type invariant none follows.
+        Some(unsafe { &*self.first.get() })
+    }
+}
+
+/// The attribution of every taint flag.
+pub(crate) struct Attribution {
+    slots: [Slot; SLOTS],
+    /// The kernel-wide taint when this module loaded.
+    before_audit: TaintMask,
+    /// Calls with a flag beyond `SLOTS`, which a newer kernel might make.
+    unknown_flags: Atomic<u64>,
+}
+
+// SAFETY: Every shared write goes through an atomic or into a slot's `first`,
+// which the slot's state machine gives to one writer at a time (see `Slot`).
+unsafe impl Sync for Attribution {}
+// SAFETY: Nothing in it is tied to a thread.
+unsafe impl Send for Attribution {}
+
+impl Attribution {
+    /// Empty slots; flags already set now are reported as set before the audit.
+    pub(crate) fn new() -> Attribution {
+        Attribution {
+            slots: core::array::from_fn(|_| Slot::new()),
+            before_audit: TaintMask::kernel(),
+            unknown_flags: Atomic::new(0),
+        }
+    }
+
+    /// Records one `add_taint(flag)` call that returned to `caller`.
+    ///
+    /// `was_set` says whether the flag was set before the call. Safe in any
+    /// context: it neither sleeps nor locks nor allocates.
+    pub(crate) fn taint_added(&self, flag: u32, was_set: bool, caller: usize) {
+        let Some(slot) = self.slots.get(flag as usize) else {
+            self.unknown_flags.fetch_add(1, Relaxed);
+            return;
+        };
+        slot.calls.fetch_add(1, Relaxed);
+        if was_set || slot.state.cmpxchg(EMPTY, WRITING, Relaxed).is_err() {
+            return;
+        }
+        // SAFETY: This call moved the state from `EMPTY` to `WRITING`, so by
+        // the type invariant it is the only one that may write `first`.
+        let first = unsafe { &mut *slot.first.get() };
+        // SAFETY: `ktime_get_mono_fast_ns()` is safe in any context.
+        first.time_ns = unsafe { bindings::ktime_get_mono_fast_ns() };
+        (first.pid, first.comm) = current_process();
+        // SAFETY: `caller` is valid for `CALLER_LEN` bytes, which the call
+        // may fill and always NUL-terminates.
+        unsafe { c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, caller as _) };
+        // INVARIANT: The last write to `first` happens before `READY`.
+        slot.state.store(READY, Release);
+        trace::taint_event(flag, &first.caller);
+    }
+
+    /// Writes one line per flag that is set or was ever added.
+    pub(crate) fn write_report(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_fmt(fmt!(
+            "# taint_audit kernel_taint={} before_audit={} unknown_flag_calls={}\n",
+            TaintMask::kernel(),
+            self.before_audit,
+            self.unknown_flags.load(Relaxed)
+        ))?;
+        for (bit, slot) in self.slots.iter().enumerate() {
+            let flag = TaintMask::bit(bit as u32);
+            let calls = slot.calls.load(Relaxed);
+            if let Some(first) = slot.first() {
+                f.write_fmt(fmt!(
+                    "flag={flag} bit={bit} calls={calls} time_ns={} pid={} comm=",
+                    first.time_ns,
+                    first.pid
+                ))?;
+                write_word(f, &first.comm)?;
+                f.write_str(" caller=")?;
+                write_word(f, &first.caller)?;
+                f.write_char('\n')?;
+            } else if self.before_audit.contains(flag) {
+                f.write_fmt(fmt!(
+                    "flag={flag} bit={bit} calls={calls} origin=before_audit\n"
+                ))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[kunit_tests(taint_audit_attribution)]
+mod tests {
+    use super::*;
+    use kernel::str::CString;
+
+    const USER: u32 = bindings::TAINT_USER;
+
+    fn report(a: &Attribution) -> Result<CString> {
+        CString::try_from_fmt(fmt!("{}", ReportOf(a)))
+    }
+
+    struct ReportOf<'a>(&'a Attribution);
+
+    impl fmt::Display for ReportOf<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.write_report(f)
+        }
+    }
+
+    /// A return address inside `add_taint()`, as the probe would see one.
+    fn inside_add_taint() -> usize {
+        bindings::add_taint as *const () as usize + 4
+    }
+
+    #[test]
+    fn the_first_call_is_attributed_and_every_call_counted() -> Result {
+        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        a.taint_added(USER, false, inside_add_taint());
+        a.taint_added(USER, false, 0);
+        a.taint_added(USER, true, 0);
+        let slot = &a.slots[USER as usize];
+        assert_eq!(slot.calls.load(Relaxed), 3);
+        let first = slot.first().ok_or(EINVAL)?;
+        let caller = CStr::from_bytes_until_nul(&first.caller).map_err(|_| EINVAL)?;
+        assert!(caller.to_bytes().starts_with(b"add_taint+0x"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_flag_already_set_is_only_counted() -> Result {
+        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        a.taint_added(USER, true, inside_add_taint());
+        assert!(a.slots[USER as usize].first().is_none());
+        assert_eq!(a.slots[USER as usize].calls.load(Relaxed), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn flags_beyond_the_table_are_counted_not_stored() -> Result {
+        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        a.taint_added(SLOTS as u32, false, 0);
+        a.taint_added(u32::MAX, false, 0);
+        assert_eq!(a.unknown_flags.load(Relaxed), 2);
+        assert!(report(&a)?.to_str()?.contains("unknown_flag_calls=2"));
+        Ok(())
+    }
+
+    #[test]
+    fn report_names_flag_caller_and_process() -> Result {
+        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        a.taint_added(USER, false, inside_add_taint());
+        let text = report(&a)?;
+        let text = text.to_str()?;
+        assert!(text.contains("flag=U bit=6 calls=1 time_ns="));
+        assert!(text.contains(" caller=add_taint+0x"));
+        Ok(())
+    }
+}
