@@ -26,16 +26,21 @@ endif
 
 RUSTC ?= /usr/bin/rustc
 BINDGEN ?= $(HOME)/.cache/rust-kmods/tools/bin/bindgen
-export PATH := /usr/lib/llvm-19/bin:$(PATH)
+export PATH := /usr/lib/llvm-19/bin:$(PATH):$(HOME)/.cargo/bin
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MODULES_OUT) LLVM=1 \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
 	KMODS_TEST_MODULES="$(TEST_MODULES)"
 
-# The harness reads these from the environment.
-export VARIANT MODULE TEST_MODULES KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
+# Userspace programs (samples/*), built for the guest.
+SAMPLES := $(patsubst samples/%/Cargo.toml,%,$(wildcard samples/*/Cargo.toml))
+export CARGO_TARGET_DIR := $(BUILD)/cargo
+CARGO ?= cargo
 
-.PHONY: all modules kernel setup sign run check bench clean help \
-	fmt fmtcheck clippy checkpatch lint
+# The harness reads these from the environment.
+export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
+
+.PHONY: all modules kernel setup sign samples samples-test run check bench clean \
+	help fmt fmtcheck clippy checkpatch lint
 
 all: modules
 
@@ -54,19 +59,28 @@ modules: $(KERNEL_DEP)
 sign: modules
 	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(BUILD)/ko $(MODULE) $(TEST_MODULES)
 
-run: sign
+samples:
+	$(CARGO) build --release --locked --quiet --manifest-path samples/Cargo.toml
+
+samples-test:
+	$(CARGO) test --locked --manifest-path samples/Cargo.toml
+
+run: sign samples
 	@scripts/harness.sh run
 
-check: sign
+check: sign samples
 	@scripts/harness.sh check
 
-bench: sign
+bench: sign samples
 	@scripts/harness.sh bench
 
 fmt:
 	@scripts/lint.sh fmt
+	$(CARGO) fmt --manifest-path samples/Cargo.toml
 fmtcheck:
 	@scripts/lint.sh fmtcheck
+	$(CARGO) fmt --check --manifest-path samples/Cargo.toml
+	$(CARGO) clippy --locked --quiet --manifest-path samples/Cargo.toml -- -D warnings
 clippy: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/clippy
 	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(BUILD)/clippy LLVM=1 RUSTC=$(RUSTC) \
@@ -91,7 +105,9 @@ help:
 	@echo '  make check EXTRA_TESTS=dir   also run the KTAP scripts in dir inside the guest'
 	@echo '  make bench           run the benchmarks'
 	@echo '  make sign            collect build/ko/*.ko and signed copies in build/ko/signed/'
-	@echo '  make lint            rustfmt --check, checkpatch.pl, CLIPPY=1 build'
+	@echo '  make lint            rustfmt --check, checkpatch.pl, CLIPPY=1 build, cargo clippy'
+	@echo '  make samples         build the userspace programs in samples/'
+	@echo '  make samples-test    cargo test for them'
 	@echo '  make setup | kernel  install the toolchain | build the test kernel'
 	@echo '  make clean           remove build/'
 	@echo 'Variables: KDIR=<kernel build> KSRC=<linux tree> VARIANT=debug|base TIMEOUT=<s>'

@@ -18,7 +18,7 @@ LLVM_BIN=/usr/lib/llvm-19/bin
 # the rustup toolchain first in PATH has none and a different version.
 RUSTC=${RUSTC:-/usr/bin/rustc}
 BINDGEN=${BINDGEN:-$KMODS_CACHE/tools/bin/bindgen}
-export PATH="$LLVM_BIN:$PATH"
+export PATH="$LLVM_BIN:$PATH:$HOME/.cargo/bin"
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
 
 say()  { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }

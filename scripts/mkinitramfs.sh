@@ -54,6 +54,13 @@ copy_program() {
 	done
 }
 
+# The project's own userspace programs (samples/), built by "make samples".
+for sample in ${SAMPLES:-}; do
+	bin="${CARGO_TARGET_DIR:-$KMODS_ROOT/build/cargo}/release/$sample"
+	[ -x "$bin" ] || die "$bin is missing: run make samples"
+	PATH="$(dirname "$bin"):$PATH" copy_program "$sample"
+done
+
 programs=$(find "$KMODS_ROOT/tests" -name programs -type f -exec cat {} + |
 	sed 's/#.*//' | tr -s ' \n' '\n' | sort -u)
 for p in $programs; do

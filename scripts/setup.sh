@@ -15,7 +15,7 @@ set -euo pipefail
 
 APT_PACKAGES=(
 	# Toolchain: rustc 1.96 with the library source the kernel builds core from.
-	rustc-web rust-web-src rust-web-clippy rustfmt-web
+	rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	# Kernel build dependencies (openssl signs modules).
 	make flex bison bc libelf-dev libssl-dev openssl cpio kmod xz-utils python3

@@ -256,4 +256,27 @@ mod tests {
         assert!(text.contains(" caller=add_taint+0x"));
         Ok(())
     }
+
+    #[test]
+    fn record_keys_are_the_abi_keys_in_order() -> Result {
+        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        a.taint_added(USER, false, inside_add_taint());
+        let text = report(&a)?;
+        let mut checked = 0;
+        for line in text.to_str()?.lines().filter(|l| !l.starts_with('#')) {
+            let keys: &[&str] = if line.contains(" origin=") {
+                &crate::abi::TAINT_BEFORE_AUDIT_KEYS
+            } else {
+                &crate::abi::TAINT_RECORD_KEYS
+            };
+            let mut fields = line.split(' ');
+            for key in keys {
+                assert_eq!(fields.next().and_then(|f| f.split('=').next()), Some(*key));
+            }
+            assert!(fields.next().is_none());
+            checked += 1;
+        }
+        assert!(checked >= 1);
+        Ok(())
+    }
 }

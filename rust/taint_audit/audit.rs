@@ -430,6 +430,19 @@ mod tests {
     }
 
     #[test]
+    fn record_keys_are_the_abi_keys_in_order() -> Result {
+        let r = ModuleRecord::new(ModuleEvent::Load, &c_string(b"m\0"), b"c\0");
+        let line = CString::try_from_fmt(fmt!("{r}"))?;
+        let mut fields = line.to_str()?.split(' ');
+        for key in crate::abi::MODULE_RECORD_KEYS {
+            let field = fields.next().ok_or(EINVAL)?;
+            assert_eq!(field.split('=').next(), Some(key));
+        }
+        assert!(fields.next().is_none());
+        Ok(())
+    }
+
+    #[test]
     fn forced_module_is_reported_without_tracepoints() -> Result {
         let mut r = ModuleRecord::new(
             ModuleEvent::Unload,

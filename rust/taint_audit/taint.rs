@@ -4,9 +4,14 @@
 //!
 //! `kernel/panic.c` keeps the letter table (`taint_flags[]`) and
 //! `kernel/tracepoint.c` the tracepoint rule (`trace_module_has_bad_taint()`);
-//! neither is exported, so both are mirrored here. The bit numbers come from
-//! the kernel's own `TAINT_*` constants, so only the letters are copied.
+//! neither is exported, so both are mirrored: the letters in [`crate::abi`],
+//! which userspace shares, the rule here. Tests hold both to the kernel's own
+//! `TAINT_*` constants.
 
+use crate::abi::{
+    flag_by_bit,
+    TAINT_FLAGS, //
+};
 use kernel::{
     bindings,
     fmt::{
@@ -15,44 +20,6 @@ use kernel::{
     },
     prelude::*, //
 };
-
-/// One taint flag as `kernel/panic.c` defines it.
-pub(crate) struct TaintFlag {
-    /// The bit in the taint mask (`TAINT_*`).
-    pub(crate) bit: u32,
-    /// The letter `/sys/module/*/taint` and oops reports print for it.
-    pub(crate) letter: char,
-}
-
-macro_rules! taint_flags {
-    ($($bit:ident => $letter:literal),* $(,)?) => {
-        [$(TaintFlag { bit: bindings::$bit, letter: $letter }),*]
-    };
-}
-
-/// Every taint flag of Linux 7.3, in bit order.
-pub(crate) const TAINT_FLAGS: [TaintFlag; 20] = taint_flags![
-    TAINT_PROPRIETARY_MODULE => 'P',
-    TAINT_FORCED_MODULE => 'F',
-    TAINT_CPU_OUT_OF_SPEC => 'S',
-    TAINT_FORCED_RMMOD => 'R',
-    TAINT_MACHINE_CHECK => 'M',
-    TAINT_BAD_PAGE => 'B',
-    TAINT_USER => 'U',
-    TAINT_DIE => 'D',
-    TAINT_OVERRIDDEN_ACPI_TABLE => 'A',
-    TAINT_WARN => 'W',
-    TAINT_CRAP => 'C',
-    TAINT_FIRMWARE_WORKAROUND => 'I',
-    TAINT_OOT_MODULE => 'O',
-    TAINT_UNSIGNED_MODULE => 'E',
-    TAINT_SOFTLOCKUP => 'L',
-    TAINT_LIVEPATCH => 'K',
-    TAINT_AUX => 'X',
-    TAINT_RANDSTRUCT => 'T',
-    TAINT_TEST => 'N',
-    TAINT_FWCTL => 'J',
-];
 
 /// A set of taint flags, laid out like the kernel's `tainted_mask`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,11 +55,11 @@ impl TaintMask {
     /// The kernel-wide taint right now.
     pub(crate) fn kernel() -> TaintMask {
         let mut mask = 0;
-        for flag in &TAINT_FLAGS {
-            // SAFETY: `test_taint()` only reads a bit of `tainted_mask`; every
-            // `TAINT_FLAGS` bit is below `TAINT_FLAGS_COUNT`.
-            if unsafe { bindings::test_taint(flag.bit) } != 0 {
-                mask |= 1 << flag.bit;
+        for bit in 0..bindings::TAINT_FLAGS_COUNT {
+            // SAFETY: `test_taint()` only reads a bit of `tainted_mask`, and
+            // `bit` is below `TAINT_FLAGS_COUNT`.
+            if unsafe { bindings::test_taint(bit) } != 0 {
+                mask |= 1 << bit;
             }
         }
         TaintMask(mask)
@@ -118,10 +85,7 @@ impl fmt::Display for TaintMask {
             if self.0 & (1 << bit) == 0 {
                 continue;
             }
-            let letter = TAINT_FLAGS
-                .iter()
-                .find(|flag| flag.bit == bit)
-                .map_or('?', |flag| flag.letter);
+            let letter = flag_by_bit(bit).map_or('?', |flag| flag.letter);
             f.write_char(letter)?;
         }
         Ok(())
@@ -138,11 +102,43 @@ mod tests {
     }
 
     #[test]
-    fn table_is_in_bit_order_without_gaps() {
-        for (i, flag) in TAINT_FLAGS.iter().enumerate() {
-            assert_eq!(flag.bit as usize, i);
-        }
+    fn abi_table_matches_the_kernel_constants() {
+        let kernel = [
+            bindings::TAINT_PROPRIETARY_MODULE,
+            bindings::TAINT_FORCED_MODULE,
+            bindings::TAINT_CPU_OUT_OF_SPEC,
+            bindings::TAINT_FORCED_RMMOD,
+            bindings::TAINT_MACHINE_CHECK,
+            bindings::TAINT_BAD_PAGE,
+            bindings::TAINT_USER,
+            bindings::TAINT_DIE,
+            bindings::TAINT_OVERRIDDEN_ACPI_TABLE,
+            bindings::TAINT_WARN,
+            bindings::TAINT_CRAP,
+            bindings::TAINT_FIRMWARE_WORKAROUND,
+            bindings::TAINT_OOT_MODULE,
+            bindings::TAINT_UNSIGNED_MODULE,
+            bindings::TAINT_SOFTLOCKUP,
+            bindings::TAINT_LIVEPATCH,
+            bindings::TAINT_AUX,
+            bindings::TAINT_RANDSTRUCT,
+            bindings::TAINT_TEST,
+            bindings::TAINT_FWCTL,
+        ];
         assert_eq!(TAINT_FLAGS.len(), bindings::TAINT_FLAGS_COUNT as usize);
+        for (flag, bit) in TAINT_FLAGS.iter().zip(kernel) {
+            assert_eq!(flag.bit, bit);
+        }
+    }
+
+    #[test]
+    fn abi_tracepoint_column_matches_the_kernel_rule() {
+        for flag in &TAINT_FLAGS {
+            assert_eq!(
+                flag.tracepoints_allowed,
+                TaintMask::bit(flag.bit).tracepoints_accepted()
+            );
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ use kernel::{
     sync::Arc, //
 };
 
+mod abi;
 mod attribution;
 mod audit;
 mod taint;

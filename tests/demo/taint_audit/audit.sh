@@ -1,22 +1,39 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# taint_audit demo: load a signed in-tree module and show what the audit saw.
+# taint_audit demo: the module signing story. One module with a trace event
+# (taint_probe) is loaded signed with the kernel's key, unsigned, signed with
+# an untrusted key, and force-loaded; after each, its trace event is fired.
+# Then taint-report explains the result.
 
-report=/sys/kernel/debug/taint_audit/modules
-event=/sys/kernel/tracing/events/taint_audit/taint_audit_module
-victim_ko=$(find "/lib/modules/$(uname -r)" -name "nf_log_syslog.ko*" | head -n1)
+ko=$KMODS_MODULES_DIR
+tracing=/sys/kernel/tracing
 
-echo "taint_audit is loaded; its own taint: $(cat /sys/module/taint_audit/taint)"
-echo "kernel taint: $(cat /proc/sys/kernel/tainted)"
-echo
-echo "\$ insmod nf_log_syslog.ko && rmmod nf_log_syslog   (signed by the test kernel's key)"
-echo 1 >"$event/enable"
-insmod "$victim_ko" && rmmod nf_log_syslog
-echo 0 >"$event/enable"
-echo
-echo "\$ cat $report"
-cat "$report"
-echo
-echo "\$ grep taint_audit_module /sys/kernel/tracing/trace"
-grep taint_audit_module /sys/kernel/tracing/trace
+try() {
+	label=$1
+	shift
+	echo "\$ $* ($label)"
+	if "$@"; then
+		printf '  /sys/module/taint_probe/taint: %s; ' "$(cat /sys/module/taint_probe/taint)"
+		if [ -d "$tracing/events/taint_probe" ]; then
+			echo 1 >"$tracing/events/taint_probe/enable"
+			echo x >/sys/kernel/debug/taint_probe/fire
+			echo 0 >"$tracing/events/taint_probe/enable"
+			echo "trace event fired: $(grep -c taint_probe_fired "$tracing/trace")"
+		else
+			echo "no trace events: $(dmesg | grep -o 'taint_probe: module has bad taint.*' | tail -n1)"
+		fi
+		echo >"$tracing/trace"
+		rmmod taint_probe
+	fi
+	echo
+}
+
+ln -sf /usr/bin/kmod /tmp/insmod
+try "signed with the test kernel's key" insmod "$ko/signed/taint_probe.ko"
+try "unsigned" insmod "$ko/taint_probe.ko"
+try "signed with an untrusted key" insmod "$ko/other-key/taint_probe.ko"
+try "altered version magic, forced" /tmp/insmod -f "$ko/bad-vermagic/taint_probe.ko"
+
+echo "\$ taint-report"
+taint-report

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# taint_audit: attribution of kernel-wide taint flags. Writing a mask to
+# /proc/sys/kernel/tainted calls add_taint() for each bit (proc_taint()), so
+# an operator's "echo 64" sets U, attributed to proc_taint() in the writing
+# shell; a second write only counts.
+
+. "$KMODS/tests/lib/ktap.sh"
+
+taints=/sys/kernel/debug/taint_audit/taints
+event=/sys/kernel/tracing/events/taint_audit/taint_audit_taint
+trace=/sys/kernel/tracing/trace
+user=64 # TAINT_USER, letter U
+
+matches() {
+	echo "$1" | grep -q -- "$2" || { echo "$1"; return 1; }
+}
+
+ktap_print_header
+ktap_set_plan 7
+
+ktap_test_result "flags set before the audit are reported as such" \
+	matches "$(cat $taints)" "^flag=O bit=12 calls=[0-9]* origin=before_audit"
+ktap_test_result "U is not set yet" \
+	sh -c "! grep -q '^flag=U' $taints"
+
+echo 1 >"$event/enable"
+echo >"$trace"
+echo $user >/proc/sys/kernel/tainted
+echo 0 >"$event/enable"
+
+line=$(grep '^flag=U ' $taints)
+ktap_test_result "U is attributed to proc_taint() in the writing shell" \
+	matches "$line" "^flag=U bit=6 calls=1 time_ns=[0-9]* pid=[0-9]* comm=sh caller=proc_taint+0x"
+ktap_test_result "the attribution reached the trace event" \
+	matches "$(cat $trace)" "taint_audit_taint: flag=6 caller=proc_taint+0x"
+
+echo $user >/proc/sys/kernel/tainted
+ktap_test_result "a second add only counts; the first cause stays" \
+	matches "$(grep '^flag=U ' $taints)" "^flag=U bit=6 calls=2 $(echo "$line" | sed 's/.*calls=1 //')"
+ktap_test_result "the kernel-wide taint in the header includes U" \
+	matches "$(head -n1 $taints)" "kernel_taint=[A-Z]*U"
+ktap_expect_errno "the taints file refuses writes" "Permission denied\|Invalid argument" \
+	sh -c "echo x >$taints"
+
+ktap_finished
