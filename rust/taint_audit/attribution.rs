@@ -81,9 +81,9 @@ struct Slot {
 }
 
 impl Slot {
-    fn new() -> Slot {
+    fn new() -> impl Init<Slot> {
         // INVARIANT: `EMPTY`: nobody has claimed `first`.
-        Slot {
+        init!(Slot {
             state: Atomic::new(EMPTY),
             calls: Atomic::new(0),
             first: UnsafeCell::new(FirstTaint {
@@ -92,7 +92,7 @@ impl Slot {
                 comm: [0; COMM_LEN],
                 caller: [0; CALLER_LEN],
             }),
-        }
+        })
     }
 
     /// The first cause, once it is complete.
@@ -123,12 +123,14 @@ unsafe impl Send for Attribution {}
 
 impl Attribution {
     /// Empty slots; flags already set now are reported as set before the audit.
-    pub(crate) fn new() -> Attribution {
-        Attribution {
-            slots: core::array::from_fn(|_| Slot::new()),
+    ///
+    /// Initialised in place: the table is a few kilobytes, too much for the stack.
+    pub(crate) fn new() -> impl Init<Attribution> {
+        init!(Attribution {
+            slots <- pin_init::init_array_from_fn(|_| Slot::new()),
             before_audit: TaintMask::kernel(),
             unknown_flags: Atomic::new(0),
-        }
+        })
     }
 
     /// Records one `add_taint(flag)` call that returned to `caller`.
@@ -152,7 +154,7 @@ impl Attribution {
         (first.pid, first.comm) = current_process();
         // SAFETY: `caller` is valid for `CALLER_LEN` bytes, which the call
         // may fill and always NUL-terminates.
-        unsafe { c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, caller as _) };
+        unsafe { c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, caller) };
         // INVARIANT: The last write to `first` happens before `READY`.
         slot.state.store(READY, Release);
         trace::taint_event(flag, &first.caller);
@@ -215,7 +217,7 @@ mod tests {
 
     #[test]
     fn the_first_call_is_attributed_and_every_call_counted() -> Result {
-        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
         a.taint_added(USER, false, inside_add_taint());
         a.taint_added(USER, false, 0);
         a.taint_added(USER, true, 0);
@@ -229,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_flag_already_set_is_only_counted() -> Result {
-        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
         a.taint_added(USER, true, inside_add_taint());
         assert!(a.slots[USER as usize].first().is_none());
         assert_eq!(a.slots[USER as usize].calls.load(Relaxed), 1);
@@ -238,7 +240,7 @@ mod tests {
 
     #[test]
     fn flags_beyond_the_table_are_counted_not_stored() -> Result {
-        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
         a.taint_added(SLOTS as u32, false, 0);
         a.taint_added(u32::MAX, false, 0);
         assert_eq!(a.unknown_flags.load(Relaxed), 2);
@@ -248,7 +250,7 @@ mod tests {
 
     #[test]
     fn report_names_flag_caller_and_process() -> Result {
-        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
         a.taint_added(USER, false, inside_add_taint());
         let text = report(&a)?;
         let text = text.to_str()?;
@@ -259,7 +261,7 @@ mod tests {
 
     #[test]
     fn record_keys_are_the_abi_keys_in_order() -> Result {
-        let a = KBox::new(Attribution::new(), GFP_KERNEL)?;
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
         a.taint_added(USER, false, inside_add_taint());
         let text = report(&a)?;
         let mut checked = 0;

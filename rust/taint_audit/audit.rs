@@ -235,7 +235,7 @@ impl AuditLog {
                 next: core::ptr::null_mut(),
                 priority: 0,
             }),
-            attribution: Attribution::new(),
+            attribution <- Attribution::new(),
         })
     }
 
@@ -387,7 +387,7 @@ unsafe extern "C" fn taint_audit_rs_taint_added(
 ) {
     // SAFETY: By the safety contract `ctx` is a live `AuditLog`.
     let log = unsafe { &*ctx.cast::<AuditLog>() };
-    log.attribution.taint_added(flag, was_set, caller as usize);
+    log.attribution.taint_added(flag, was_set, caller);
 }
 
 #[kunit_tests(taint_audit_records)]
