@@ -29,42 +29,66 @@ pub(crate) struct TaintFlagInfo {
     pub(crate) meaning: &'static str,
     /// Whether a module carrying it keeps its tracepoints (kernel/tracepoint.c).
     pub(crate) tracepoints_allowed: bool,
+    /// What it means for a bug report, after
+    /// Documentation/admin-guide/tainted-kernels.rst.
+    pub(crate) support: &'static str,
 }
 
 macro_rules! flags {
-    ($($bit:literal $letter:literal $name:literal $tp:literal $meaning:literal;)*) => {
+    ($($bit:literal $letter:literal $name:literal $tp:literal $meaning:literal $support:literal;)*) => {
         [$(TaintFlagInfo {
             bit: $bit,
             letter: $letter,
             name: $name,
             meaning: $meaning,
             tracepoints_allowed: $tp,
+            support: $support,
         }),*]
     };
 }
 
 /// Every taint flag of Linux 7.3, in bit order.
 pub(crate) const TAINT_FLAGS: [TaintFlagInfo; 20] = flags! {
-    0 'P' "PROPRIETARY_MODULE" false "a module with a non-GPL-compatible license was loaded";
-    1 'F' "FORCED_MODULE" false "a module was force-loaded (insmod -f), its version checks skipped";
-    2 'S' "CPU_OUT_OF_SPEC" false "the kernel runs on an out-of-specification system";
-    3 'R' "FORCED_RMMOD" false "a module was force-unloaded (rmmod -f)";
-    4 'M' "MACHINE_CHECK" false "a machine check exception occurred";
-    5 'B' "BAD_PAGE" false "a bad page was referenced or an unexpected page flag seen";
-    6 'U' "USER" false "a user or user application asked for it";
-    7 'D' "DIE" false "the kernel died recently (an oops or BUG)";
-    8 'A' "OVERRIDDEN_ACPI_TABLE" false "an ACPI table was overridden";
-    9 'W' "WARN" false "the kernel issued a warning";
-    10 'C' "CRAP" true "a staging driver was loaded";
-    11 'I' "FIRMWARE_WORKAROUND" false "a workaround for a platform firmware bug is active";
-    12 'O' "OOT_MODULE" true "an externally built (out-of-tree) module was loaded";
-    13 'E' "UNSIGNED_MODULE" true "an unsigned module, or one signed with an untrusted key, was loaded";
-    14 'L' "SOFTLOCKUP" false "a soft lockup occurred";
-    15 'K' "LIVEPATCH" true "the kernel was live patched";
-    16 'X' "AUX" false "an auxiliary taint, defined for and used by Linux distributors";
-    17 'T' "RANDSTRUCT" false "the kernel was built with the struct randomization plugin";
-    18 'N' "TEST" true "an in-kernel test (such as KUnit) ran";
-    19 'J' "FWCTL" false "userspace used a mutating debug operation through fwctl";
+    0 'P' "PROPRIETARY_MODULE" false "a module with a non-GPL-compatible license was loaded"
+        "kernel developers cannot debug code they cannot see: reproduce without it or ask its vendor";
+    1 'F' "FORCED_MODULE" false "a module was force-loaded (insmod -f), its version checks skipped"
+        "the module may not match this kernel at all: reproduce without forced loads";
+    2 'S' "CPU_OUT_OF_SPEC" false "the kernel runs on an out-of-specification system"
+        "hardware behaviour is not guaranteed: reproduce on supported hardware";
+    3 'R' "FORCED_RMMOD" false "a module was force-unloaded (rmmod -f)"
+        "code may still be running from freed memory: reboot before reporting";
+    4 'M' "MACHINE_CHECK" false "a machine check exception occurred"
+        "a hardware fault was seen: check the hardware first";
+    5 'B' "BAD_PAGE" false "a bad page was referenced or an unexpected page flag seen"
+        "memory may be corrupted (hardware or a kernel bug): include the first report in the log";
+    6 'U' "USER" false "a user or user application asked for it"
+        "someone deliberately marked this kernel: ask them why";
+    7 'D' "DIE" false "the kernel died recently (an oops or BUG)"
+        "later problems may be fallout: report the first oops";
+    8 'A' "OVERRIDDEN_ACPI_TABLE" false "an ACPI table was overridden"
+        "firmware tables were replaced: reproduce with the original ones";
+    9 'W' "WARN" false "the kernel issued a warning"
+        "the warning itself is usually the bug worth reporting";
+    10 'C' "CRAP" true "a staging driver was loaded"
+        "staging drivers are not up to kernel standards: reproduce without them";
+    11 'I' "FIRMWARE_WORKAROUND" false "a workaround for a platform firmware bug is active"
+        "the platform firmware is known to be buggy: update it if possible";
+    12 'O' "OOT_MODULE" true "an externally built (out-of-tree) module was loaded"
+        "reproduce without the out-of-tree module before reporting upstream";
+    13 'E' "UNSIGNED_MODULE" true "an unsigned module, or one signed with an untrusted key, was loaded"
+        "its origin cannot be verified: report to whoever built it";
+    14 'L' "SOFTLOCKUP" false "a soft lockup occurred"
+        "a CPU was stuck in the kernel: the lockup report is the bug";
+    15 'K' "LIVEPATCH" true "the kernel was live patched"
+        "the running code differs from the build: say which patches are applied";
+    16 'X' "AUX" false "an auxiliary taint, defined for and used by Linux distributors"
+        "ask the distribution what it marks with it";
+    17 'T' "RANDSTRUCT" false "the kernel was built with the struct randomization plugin"
+        "structure layouts are randomized: include the build's seed or the vmlinux";
+    18 'N' "TEST" true "an in-kernel test (such as KUnit) ran"
+        "a test kernel: expected during testing, not on production systems";
+    19 'J' "FWCTL" false "userspace used a mutating debug operation through fwctl"
+        "device firmware state was changed from userspace: reproduce without it";
 };
 
 /// The flag at `bit`, if this table knows it.

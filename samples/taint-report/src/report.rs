@@ -29,6 +29,7 @@ pub(crate) struct Flag {
     pub(crate) name: Option<&'static str>,
     pub(crate) meaning: Option<&'static str>,
     pub(crate) tracepoints_allowed: Option<bool>,
+    pub(crate) support: Option<&'static str>,
     /// From taint_audit's `taints` file, when the module is loaded.
     pub(crate) first_cause: Option<FirstCause>,
 }
@@ -209,6 +210,7 @@ impl Report {
                     name: info.map(|f| f.name),
                     meaning: info.map(|f| f.meaning),
                     tracepoints_allowed: info.map(|f| f.tracepoints_allowed),
+                    support: info.map(|f| f.support),
                     first_cause: causes.as_ref().and_then(|c| c.get(&bit)).cloned(),
                 }
             })
@@ -324,6 +326,9 @@ impl Report {
                     "     Tracing: a module carrying it loses its tracepoints and trace events.\n",
                 ),
                 None => {}
+            }
+            if let Some(support) = flag.support {
+                let _ = writeln!(out, "     Support: {support}.");
             }
             match &flag.first_cause {
                 Some(FirstCause::BeforeAudit { calls }) => {
@@ -557,6 +562,9 @@ mod tests {
         let text = r.to_text();
         assert!(text.contains("First cause: proc_taint+0x8a/0x110, in sh (pid 9), at 1.500000 s"));
         assert!(text.contains("Not allowed: U."));
+        assert!(
+            text.contains("     Support: someone deliberately marked this kernel: ask them why.")
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ ktap_test_result "a second add only counts; the first cause stays" \
 	matches "$(grep '^flag=U ' $taints)" "^flag=U bit=6 calls=2 $(echo "$line" | sed 's/.*calls=1 //')"
 ktap_test_result "the kernel-wide taint in the header includes U" \
 	matches "$(head -n1 $taints)" "kernel_taint=[A-Z]*U"
-ktap_expect_errno "the taints file refuses writes" "Permission denied\|Invalid argument" \
+ktap_expect_errno "the taints file refuses writes (EINVAL for root)" "Invalid argument" \
 	sh -c "echo x >$taints"
 
 ktap_finished
