@@ -24,8 +24,11 @@ KDIR = $(shell scripts/build-kernel.sh --dir $(VARIANT))
 KERNEL_DEP := kernel
 endif
 
+# Everything downloaded or built outside the repository (scripts/lib.sh).
+KMODS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/rust-kmods
+export KMODS_CACHE
 RUSTC ?= /usr/bin/rustc
-BINDGEN ?= $(HOME)/.cache/rust-kmods/tools/bin/bindgen
+BINDGEN ?= $(KMODS_CACHE)/tools/bin/bindgen
 export PATH := /usr/lib/llvm-19/bin:$(PATH):$(HOME)/.cargo/bin
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MODULES_OUT) LLVM=1 \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
