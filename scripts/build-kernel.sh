@@ -27,6 +27,8 @@ debug) fragments=(tests/config/base.config tests/config/debug.config) ;;
 esac
 
 src=$(kernel_src)
+# The Makefile asks for the directory before setup has fetched the source.
+[ -n "$src" ] || [ -z "$only_dir" ] || exit 0
 [ -n "$src" ] || die "no kernel source: run scripts/setup.sh, or set KSRC= to a Linux $KERNEL_SERIES tree"
 kver=$(kernel_version "$src")
 case $kver in
