@@ -43,7 +43,7 @@ say "Packing the guest ($mode: ${modules[*]})"
 # ttyS0, the result port on ttyS1.
 qemu_cmd() {
 	local accel=$1 con=$2 cmdline=$3
-	echo qemu-system-x86_64 -accel "$accel" -smp 2 -m 2048 \
+	echo qemu-system-x86_64 -accel "$accel" -smp 2 -m 1024 \
 		-nodefaults -display none -no-reboot \
 		-kernel "$bzimage" -initrd "$initrd" -append "'$cmdline'" \
 		-chardev "$con" -serial chardev:con \
