@@ -79,6 +79,18 @@ ktap_expect_errno() {
 	fi
 }
 
+# ktap_expect_splat_begin REASON / ktap_expect_splat_end: a kernel splat
+# between the two is deliberate (the test checks what it did), so the harness
+# does not count it against the run. The markers go through /dev/kmsg, so the
+# console log has them in order with the kernel's own messages.
+ktap_expect_splat_begin() {
+	echo "kmods: expect-splat begin $*" >/dev/kmsg
+}
+
+ktap_expect_splat_end() {
+	echo "kmods: expect-splat end" >/dev/kmsg
+}
+
 ktap_finished() {
 	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL skip:$KTAP_CNT_SKIP"
 	[ "$KTAP_CNT_FAIL" -eq 0 ] || exit "$KSFT_FAIL"

@@ -4,7 +4,8 @@
 # taint_audit: attribution of kernel-wide taint flags. Writing a mask to
 # /proc/sys/kernel/tainted calls add_taint() for each bit (proc_taint()), so
 # an operator's "echo 64" sets U, attributed to proc_taint() in the writing
-# shell; a second write only counts.
+# shell; a second write only counts. A real kernel warning (taint_probe's
+# "warn" file) sets W, attributed to the kernel's warning path.
 
 . "$KMODS/tests/lib/ktap.sh"
 
@@ -18,7 +19,7 @@ matches() {
 }
 
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 8
 
 ktap_test_result "flags set before the audit are reported as such" \
 	matches "$(cat $taints)" "^flag=O bit=12 calls=[0-9]* origin=before_audit"
@@ -41,6 +42,14 @@ ktap_test_result "a second add only counts; the first cause stays" \
 	matches "$(grep '^flag=U ' $taints)" "^flag=U bit=6 calls=2 $(echo "$line" | sed 's/.*calls=1 //')"
 ktap_test_result "the kernel-wide taint in the header includes U" \
 	matches "$(head -n1 $taints)" "kernel_taint=[A-Z]*U"
+insmod "$KMODS_MODULES_DIR/taint_probe.ko"
+ktap_expect_splat_begin "taint_audit/attribution: a WARN on purpose, to set W"
+echo x >/sys/kernel/debug/taint_probe/warn
+ktap_expect_splat_end
+rmmod taint_probe
+ktap_test_result "a kernel warning's W is attributed to __warn() in the writing shell" \
+	matches "$(grep '^flag=W ' $taints)" "^flag=W bit=9 calls=1 time_ns=[0-9]* pid=[0-9]* comm=sh caller=__warn+0x"
+
 ktap_expect_errno "the taints file refuses writes (EINVAL for root)" "Invalid argument" \
 	sh -c "echo x >$taints"
 

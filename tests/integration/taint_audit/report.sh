@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # taint-report, the userspace tool, against the live kernel and taint_audit.
-# Runs after attribution.sh, so U is set and attributed to proc_taint().
+# Runs after attribution.sh, so U and W are set and attributed.
 
 . "$KMODS/tests/lib/ktap.sh"
 
@@ -39,7 +39,7 @@ ktap_test_result "--allow with every set letter ($letters) exits 0" \
 ktap_test_result "--allow OEN exits 1" \
 	exits_with 1 taint-report --allow OEN
 ktap_test_result "and names what is not allowed" \
-	matches "$(taint-report --allow OEN)" "^Not allowed: U.$"
+	matches "$(taint-report --allow OEN)" "^Not allowed: U W.$"
 ktap_test_result "--allow with a letter that is no taint flag exits 2" \
 	exits_with 2 taint-report --allow OZ
 

@@ -7,6 +7,9 @@
 //! altered version magic, then write to `/sys/kernel/debug/taint_probe/fire`
 //! and look for `taint_probe:taint_probe_fired` in the trace buffer. The kernel
 //! registers the event for the first three and refuses it for the fourth.
+//!
+//! Writing to `/sys/kernel/debug/taint_probe/warn` issues a kernel warning,
+//! which taints the kernel `W`: the attribution tests need a real one.
 
 use kernel::{
     debugfs::{
@@ -47,8 +50,16 @@ fn fire(fired: &Atomic<u32>, reader: &mut UserSliceReader) -> Result {
     Ok(())
 }
 
+/// Issues one kernel warning per write, whatever was written.
+fn warn(_: &(), reader: &mut UserSliceReader) -> Result {
+    kernel::warn_on!(true);
+    reader.skip(reader.len())?;
+    Ok(())
+}
+
 struct TaintProbe {
     _fire: Pin<KBox<File<Atomic<u32>>>>,
+    _warn: Pin<KBox<File<()>>>,
     _dir: Dir,
 }
 
@@ -59,8 +70,10 @@ impl kernel::Module for TaintProbe {
             dir.write_callback_file(c"fire", Atomic::<u32>::new(0), &fire),
             GFP_KERNEL,
         )?;
+        let warn = KBox::pin_init(dir.write_callback_file(c"warn", (), &warn), GFP_KERNEL)?;
         Ok(TaintProbe {
             _fire: fire,
+            _warn: warn,
             _dir: dir,
         })
     }
