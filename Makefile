@@ -12,6 +12,9 @@
 VARIANT ?= debug
 ALL_MODULES := $(patsubst rust/%/Kbuild,%,$(wildcard rust/*/Kbuild))
 MODULE ?= $(ALL_MODULES)
+ifneq ($(filter-out $(ALL_MODULES),$(MODULE)),)
+$(error MODULE: no such module '$(filter-out $(ALL_MODULES),$(MODULE))' (modules: $(ALL_MODULES)))
+endif
 # Test-only modules (fixtures and checks), always built alongside.
 TEST_MODULES := $(patsubst tests/modules/%/Kbuild,%,$(wildcard tests/modules/*/Kbuild))
 BUILD := $(CURDIR)/build
