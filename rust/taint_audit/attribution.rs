@@ -2,12 +2,14 @@
 
 //! Taint attribution: which code first set each kernel-wide taint flag, when, and in which process.
 //!
-//! A kretprobe on `add_taint()` (`taint_audit_probe.c`) reports every call.
-//! The call that first sets a flag fills that flag's slot, once; every call
-//! is counted. A slot is claimed with a compare-and-exchange and published
-//! with a release store, so recording takes no lock, allocates nothing and is
-//! safe in every context `add_taint()` runs in, hard interrupts and NMIs
-//! included. A reader sees a slot only once it is complete.
+//! Kretprobes on `add_taint()` and on its callers that may inline it
+//! (`taint_audit_probe.c`) report the kernel-wide taint before and after each
+//! call. The first call seen to set a flag fills that flag's slot, once; every
+//! `add_taint()` call the probe sees is counted. A slot is claimed with a
+//! compare-and-exchange and published with a release store, so recording takes
+//! no lock, allocates nothing and is safe in every context `add_taint()` runs
+//! in, hard interrupts and NMIs included. A reader sees a slot only once it is
+//! complete.
 //!
 //! Flags already set when this module loaded are reported as such: their
 //! first cause is not known.
@@ -51,7 +53,12 @@ mod c {
 
     extern "C" {
         /// See `taint_audit_shim.h`.
-        pub(super) fn taint_audit_symbolize(buf: *mut c_char, len: usize, addr: c_ulong) -> c_int;
+        pub(super) fn taint_audit_symbolize(
+            buf: *mut c_char,
+            len: usize,
+            addr: c_ulong,
+            return_address: bool,
+        ) -> c_int;
     }
 }
 
@@ -61,7 +68,8 @@ struct FirstTaint {
     time_ns: u64,
     pid: i32,
     comm: [u8; COMM_LEN],
-    /// Where `add_taint()` returned to, as `%pB` prints it; NUL-terminated.
+    /// Where `add_taint()` returned to (`%pB`: `fn+0x1c/0x80`), or, when it
+    /// was inlined, the function it was inlined into (`%ps`); NUL-terminated.
     caller: [u8; CALLER_LEN],
 }
 
@@ -75,7 +83,8 @@ struct FirstTaint {
 /// with acquire ordering.
 struct Slot {
     state: Atomic<u32>,
-    /// `add_taint()` calls with this flag, setting it or not.
+    /// `add_taint()` calls with this flag that the probe saw, setting it or
+    /// not (inlined calls are not seen).
     calls: Atomic<u64>,
     first: UnsafeCell<FirstTaint>,
 }
@@ -106,6 +115,15 @@ impl Slot {
     }
 }
 
+/// Where a taint was set from.
+#[derive(Clone, Copy)]
+pub(crate) enum Site {
+    /// The address `add_taint()` returned to.
+    ReturnAddress(usize),
+    /// A function that set it with an inlined `add_taint()`.
+    Function(usize),
+}
+
 /// The attribution of every taint flag.
 pub(crate) struct Attribution {
     slots: [Slot; SLOTS],
@@ -133,17 +151,34 @@ impl Attribution {
         })
     }
 
-    /// Records one `add_taint(flag)` call that returned to `caller`.
+    /// Records one probed call: `add_taint(flag)` (`call` is `Some(flag)`) or a
+    /// caller of it, with the kernel-wide taint before and after the call.
     ///
-    /// `was_set` says whether the flag was set before the call. Safe in any
-    /// context: it neither sleeps nor locks nor allocates.
-    pub(crate) fn taint_added(&self, flag: u32, was_set: bool, caller: usize) {
-        let Some(slot) = self.slots.get(flag as usize) else {
-            self.unknown_flags.fetch_add(1, Relaxed);
-            return;
-        };
-        slot.calls.fetch_add(1, Relaxed);
-        if was_set || slot.state.cmpxchg(EMPTY, WRITING, Relaxed).is_err() {
+    /// Flags set in `after` but not in `before` are attributed to `site`
+    /// unless an earlier report already claimed them. Safe in any context: it
+    /// neither sleeps nor locks nor allocates.
+    pub(crate) fn taints_set(&self, call: Option<u32>, before: u64, after: u64, site: Site) {
+        if let Some(flag) = call {
+            match self.slots.get(flag as usize) {
+                Some(slot) => {
+                    slot.calls.fetch_add(1, Relaxed);
+                }
+                None => {
+                    self.unknown_flags.fetch_add(1, Relaxed);
+                }
+            }
+        }
+        let newly_set = after & !before;
+        for (bit, slot) in self.slots.iter().enumerate() {
+            if newly_set & (1 << bit) != 0 {
+                Self::claim(slot, bit as u32, site);
+            }
+        }
+    }
+
+    /// Fills `slot` with the current task and `site`, unless it is taken.
+    fn claim(slot: &Slot, flag: u32, site: Site) {
+        if slot.state.cmpxchg(EMPTY, WRITING, Relaxed).is_err() {
             return;
         }
         // SAFETY: This call moved the state from `EMPTY` to `WRITING`, so by
@@ -152,9 +187,15 @@ impl Attribution {
         // SAFETY: `ktime_get_mono_fast_ns()` is safe in any context.
         first.time_ns = unsafe { bindings::ktime_get_mono_fast_ns() };
         (first.pid, first.comm) = current_process();
+        let (addr, return_address) = match site {
+            Site::ReturnAddress(addr) => (addr, true),
+            Site::Function(addr) => (addr, false),
+        };
         // SAFETY: `caller` is valid for `CALLER_LEN` bytes, which the call
         // may fill and always NUL-terminates.
-        unsafe { c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, caller) };
+        unsafe {
+            c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, addr, return_address)
+        };
         // INVARIANT: The last write to `first` happens before `READY`.
         slot.state.store(READY, Release);
         trace::taint_event(flag, &first.caller);
@@ -197,6 +238,7 @@ mod tests {
     use kernel::str::CString;
 
     const USER: u32 = bindings::TAINT_USER;
+    const WARN: u32 = bindings::TAINT_WARN;
 
     fn report(a: &Attribution) -> Result<CString> {
         CString::try_from_fmt(fmt!("{}", ReportOf(a)))
@@ -210,39 +252,69 @@ mod tests {
         }
     }
 
-    /// A return address inside `add_taint()`, as the probe would see one.
-    fn inside_add_taint() -> usize {
-        bindings::add_taint as *const () as usize + 4
+    /// `add_taint`, as a probe on its callers reports it.
+    fn add_taint_fn() -> usize {
+        bindings::add_taint as *const () as usize
+    }
+
+    /// A return address inside `add_taint()`, as the `add_taint()` probe would see one.
+    fn inside_add_taint() -> Site {
+        Site::ReturnAddress(add_taint_fn() + 4)
+    }
+
+    fn caller_of(slot: &Slot) -> Result<&[u8]> {
+        let first = slot.first().ok_or(EINVAL)?;
+        let caller = CStr::from_bytes_until_nul(&first.caller).map_err(|_| EINVAL)?;
+        Ok(caller.to_bytes())
     }
 
     #[test]
     fn the_first_call_is_attributed_and_every_call_counted() -> Result {
         let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
-        a.taint_added(USER, false, inside_add_taint());
-        a.taint_added(USER, false, 0);
-        a.taint_added(USER, true, 0);
+        let user = 1 << USER;
+        a.taints_set(Some(USER), 0, user, inside_add_taint());
+        a.taints_set(Some(USER), user, user, Site::ReturnAddress(0));
+        a.taints_set(Some(USER), user, user, Site::ReturnAddress(0));
         let slot = &a.slots[USER as usize];
         assert_eq!(slot.calls.load(Relaxed), 3);
-        let first = slot.first().ok_or(EINVAL)?;
-        let caller = CStr::from_bytes_until_nul(&first.caller).map_err(|_| EINVAL)?;
-        assert!(caller.to_bytes().starts_with(b"add_taint+0x"));
+        assert!(caller_of(slot)?.starts_with(b"add_taint+0x"));
         Ok(())
     }
 
     #[test]
     fn a_flag_already_set_is_only_counted() -> Result {
         let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
-        a.taint_added(USER, true, inside_add_taint());
+        a.taints_set(Some(USER), 1 << USER, 1 << USER, inside_add_taint());
         assert!(a.slots[USER as usize].first().is_none());
         assert_eq!(a.slots[USER as usize].calls.load(Relaxed), 1);
         Ok(())
     }
 
     #[test]
+    fn an_inlined_add_taint_is_attributed_to_its_caller() -> Result {
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
+        a.taints_set(None, 0, 1 << WARN, Site::Function(add_taint_fn()));
+        let slot = &a.slots[WARN as usize];
+        assert_eq!(caller_of(slot)?, b"add_taint");
+        assert_eq!(slot.calls.load(Relaxed), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn the_inner_report_wins_over_its_callers() -> Result {
+        let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
+        // add_taint() returns before __warn() does.
+        a.taints_set(Some(WARN), 0, 1 << WARN, inside_add_taint());
+        a.taints_set(None, 0, 1 << WARN, Site::Function(0));
+        assert!(caller_of(&a.slots[WARN as usize])?.starts_with(b"add_taint+0x"));
+        Ok(())
+    }
+
+    #[test]
     fn flags_beyond_the_table_are_counted_not_stored() -> Result {
         let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
-        a.taint_added(SLOTS as u32, false, 0);
-        a.taint_added(u32::MAX, false, 0);
+        a.taints_set(Some(SLOTS as u32), 0, 0, Site::ReturnAddress(0));
+        a.taints_set(Some(u32::MAX), 0, 1 << 40, Site::ReturnAddress(0));
         assert_eq!(a.unknown_flags.load(Relaxed), 2);
         assert!(report(&a)?.to_str()?.contains("unknown_flag_calls=2"));
         Ok(())
@@ -251,7 +323,7 @@ mod tests {
     #[test]
     fn report_names_flag_caller_and_process() -> Result {
         let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
-        a.taint_added(USER, false, inside_add_taint());
+        a.taints_set(Some(USER), 0, 1 << USER, inside_add_taint());
         let text = report(&a)?;
         let text = text.to_str()?;
         assert!(text.contains("flag=U bit=6 calls=1 time_ns="));
@@ -262,7 +334,7 @@ mod tests {
     #[test]
     fn record_keys_are_the_abi_keys_in_order() -> Result {
         let a = KBox::init(Attribution::new(), GFP_KERNEL)?;
-        a.taint_added(USER, false, inside_add_taint());
+        a.taints_set(Some(USER), 0, 1 << USER, inside_add_taint());
         let text = report(&a)?;
         let mut checked = 0;
         for line in text.to_str()?.lines().filter(|l| !l.starts_with('#')) {

@@ -9,7 +9,10 @@
 //! `/sys/module/*/taint`.
 
 use crate::{
-    attribution::Attribution,
+    attribution::{
+        Attribution,
+        Site, //
+    },
     taint::TaintMask,
     trace, //
 };
@@ -334,7 +337,7 @@ impl Drop for NotifierRegistration {
     }
 }
 
-/// Keeps the `add_taint()` probe feeding an [`AuditLog`]'s attribution.
+/// Keeps the taint probes feeding an [`AuditLog`]'s attribution.
 pub(crate) struct TaintProbeRegistration {
     /// The log the probe writes to, kept alive while it is registered.
     _log: Arc<AuditLog>,
@@ -360,7 +363,7 @@ impl Drop for TaintProbeRegistration {
     }
 }
 
-/// The `add_taint()` kretprobe of `taint_audit_probe.c`.
+/// The taint kretprobes of `taint_audit_probe.c`.
 mod probe {
     use kernel::prelude::*;
 
@@ -372,22 +375,30 @@ mod probe {
     }
 }
 
-/// Called by the `add_taint()` kretprobe after every call.
+/// Called by the taint kretprobes after every probed call.
 ///
 /// # Safety
 ///
 /// `ctx` is the pointer a live [`TaintProbeRegistration`] registered: an
 /// [`AuditLog`] that outlives the registration.
 #[no_mangle]
-unsafe extern "C" fn taint_audit_rs_taint_added(
+unsafe extern "C" fn taint_audit_rs_taints_set(
     ctx: *mut c_void,
-    flag: c_uint,
-    was_set: bool,
-    caller: c_ulong,
+    flag: c_int,
+    before: c_ulong,
+    after: c_ulong,
+    site: c_ulong,
+    site_is_return_address: bool,
 ) {
     // SAFETY: By the safety contract `ctx` is a live `AuditLog`.
     let log = unsafe { &*ctx.cast::<AuditLog>() };
-    log.attribution.taint_added(flag, was_set, caller);
+    let site = if site_is_return_address {
+        Site::ReturnAddress(site)
+    } else {
+        Site::Function(site)
+    };
+    log.attribution
+        .taints_set(u32::try_from(flag).ok(), before as u64, after as u64, site);
 }
 
 #[kunit_tests(taint_audit_records)]

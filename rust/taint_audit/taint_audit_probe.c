@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * taint_audit_probe.c - a kretprobe on add_taint(), for taint attribution.
+ * taint_audit_probe.c - kretprobes that see the kernel-wide taint change.
  *
- * The first argument of a probed function (regs_get_kernel_argument()) and a
- * kretprobe's return address (get_kretprobe_retaddr()) are static inline C,
- * and struct kretprobe is not in the kernel crate's bindings, so the probe is
- * C. Everything it learns goes to taint_audit_rs_taint_added() in Rust.
+ * add_taint() is the one function that sets a taint flag, but two of its
+ * callers, __warn() (W) and proc_taint() (writes to /proc/sys/kernel/tainted),
+ * live in the same file, kernel/panic.c, and the compiler may inline it into
+ * them: a probe on add_taint() alone then never sees those calls. So all three
+ * are probed. Each entry handler notes the kernel-wide taint, each return
+ * handler reports the flags that became set in between. Returns come innermost
+ * first, so when add_taint() was not inlined its own report (with the exact
+ * call site) claims the flag before its caller's does.
+ *
+ * Function arguments (regs_get_kernel_argument()) and a kretprobe's return
+ * address (get_kretprobe_retaddr()) are static inline C, and struct kretprobe
+ * is not in the kernel crate's bindings: this is C. The rest is Rust, in
+ * taint_audit_rs_taints_set().
  */
 
+#include <linux/bits.h>
 #include <linux/kprobes.h>
 #include <linux/panic.h>
 #include <linux/ptrace.h>
@@ -15,53 +25,97 @@
 
 #include "taint_audit_shim.h"
 
-/* What the entry handler tells the return handler. */
+/* What an entry handler tells its return handler. */
 struct taint_call {
+	unsigned long before;
 	unsigned int flag;
-	bool was_set;
 };
 
 static void *taint_probe_ctx;
 
-static int add_taint_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* get_taint() is not exported; test_taint() is. */
+static unsigned long kernel_taint(void)
+{
+	unsigned long mask = 0;
+	unsigned int flag;
+
+	for (flag = 0; flag < TAINT_FLAGS_COUNT; flag++)
+		if (test_taint(flag))
+			mask |= BIT(flag);
+	return mask;
+}
+
+static int taint_call_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct taint_call *call = (struct taint_call *)ri->data;
 
+	call->before = kernel_taint();
 	call->flag = regs_get_kernel_argument(regs, 0);
-	call->was_set = call->flag < TAINT_FLAGS_COUNT && test_taint(call->flag);
 	return 0;
 }
 
+/* add_taint(flag, ...) returned to its caller. */
 static int add_taint_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct taint_call *call = (struct taint_call *)ri->data;
 
-	taint_audit_rs_taint_added(taint_probe_ctx, call->flag, call->was_set,
-				   get_kretprobe_retaddr(ri));
+	taint_audit_rs_taints_set(taint_probe_ctx, call->flag, call->before,
+				  kernel_taint(), get_kretprobe_retaddr(ri),
+				  true);
 	return 0;
 }
 
-static struct kretprobe add_taint_probe = {
-	.kp.symbol_name = "add_taint",
-	.entry_handler = add_taint_entry,
-	.handler = add_taint_return,
-	.data_size = sizeof(struct taint_call),
-	/* add_taint() does not sleep; a few calls at once are plenty. */
-	.maxactive = 16,
+/* __warn() or proc_taint() returned: report what they set by themselves. */
+static int taint_caller_return(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct taint_call *call = (struct taint_call *)ri->data;
+	unsigned long after = kernel_taint();
+
+	if (after & ~call->before)
+		taint_audit_rs_taints_set(taint_probe_ctx, -1, call->before,
+					  after,
+					  (unsigned long)get_kretprobe(ri)->kp.addr,
+					  false);
+	return 0;
+}
+
+/* None of them sleeps for long; a few calls in flight at once are plenty. */
+#define TAINT_PROBE(fn, ret)					\
+	{							\
+		.kp.symbol_name = fn,				\
+		.entry_handler = taint_call_entry,		\
+		.handler = ret,					\
+		.data_size = sizeof(struct taint_call),		\
+		.maxactive = 16,				\
+	}
+
+static struct kretprobe taint_probes[] = {
+	TAINT_PROBE("add_taint", add_taint_return),
+	TAINT_PROBE("__warn", taint_caller_return),
+	TAINT_PROBE("proc_taint", taint_caller_return),
+};
+
+static struct kretprobe *taint_probe_ptrs[] = {
+	&taint_probes[0], &taint_probes[1], &taint_probes[2],
 };
 
 int taint_audit_register_taint_probe(void *ctx)
 {
 	taint_probe_ctx = ctx;
-	return register_kretprobe(&add_taint_probe);
+	return register_kretprobes(taint_probe_ptrs,
+				   ARRAY_SIZE(taint_probe_ptrs));
 }
 
 void taint_audit_unregister_taint_probe(void)
 {
-	unregister_kretprobe(&add_taint_probe);
+	unregister_kretprobes(taint_probe_ptrs, ARRAY_SIZE(taint_probe_ptrs));
 }
 
-int taint_audit_symbolize(char *buf, size_t len, unsigned long addr)
+int taint_audit_symbolize(char *buf, size_t len, unsigned long addr,
+			  bool return_address)
 {
-	return snprintf(buf, len, "%pB", (void *)addr);
+	if (return_address)
+		return snprintf(buf, len, "%pB", (void *)addr);
+	return snprintf(buf, len, "%ps", (void *)addr);
 }

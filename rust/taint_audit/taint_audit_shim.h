@@ -33,9 +33,12 @@ void taint_audit_trace_module(const char *name, bool loading,
 void taint_audit_trace_taint(unsigned int flag, const char *caller);
 
 /**
- * taint_audit_register_taint_probe() - start reporting add_taint() calls.
- * @ctx: passed back to every taint_audit_rs_taint_added() call; must stay
+ * taint_audit_register_taint_probe() - start reporting taint changes.
+ * @ctx: passed back to every taint_audit_rs_taints_set() call; must stay
  *       valid until taint_audit_unregister_taint_probe() has returned.
+ *
+ * Probes add_taint() and, because it may be inlined into them, its callers in
+ * kernel/panic.c: __warn() and proc_taint().
  *
  * Context: process context; may sleep.
  * Return: 0 on success, negative errno from register_kretprobe() on failure.
@@ -43,9 +46,9 @@ void taint_audit_trace_taint(unsigned int flag, const char *caller);
 int taint_audit_register_taint_probe(void *ctx);
 
 /**
- * taint_audit_unregister_taint_probe() - stop reporting add_taint() calls.
+ * taint_audit_unregister_taint_probe() - stop reporting taint changes.
  *
- * No taint_audit_rs_taint_added() call is running or will start once this
+ * No taint_audit_rs_taints_set() call is running or will start once this
  * returns.
  *
  * Context: process context; may sleep.
@@ -53,26 +56,33 @@ int taint_audit_register_taint_probe(void *ctx);
 void taint_audit_unregister_taint_probe(void);
 
 /**
- * taint_audit_symbolize() - format a code address as "%pB" does.
+ * taint_audit_symbolize() - format a code address.
  * @buf: where the text goes, NUL-terminated and truncated to fit.
  * @len: the size of @buf.
- * @addr: a return address.
+ * @addr: a return address, or the start of a function.
+ * @return_address: "%pB" for a return address ("fn+0x1c/0x80"), else "%ps".
  *
  * Context: any.
  * Return: the length the full text would have had.
  */
-int taint_audit_symbolize(char *buf, size_t len, unsigned long addr);
+int taint_audit_symbolize(char *buf, size_t len, unsigned long addr,
+			  bool return_address);
 
 /**
- * taint_audit_rs_taint_added() - Rust: add_taint() has just returned.
+ * taint_audit_rs_taints_set() - Rust: a probed function has just returned.
  * @ctx: the pointer given to taint_audit_register_taint_probe().
- * @flag: its TAINT_* argument.
- * @was_set: whether the flag was already set when it was called.
- * @caller: the address add_taint() returned to.
+ * @flag: add_taint()'s TAINT_* argument, or -1 for its callers' probes.
+ * @before: the kernel-wide taint when the call began.
+ * @after: the kernel-wide taint now.
+ * @site: for add_taint(), where it returned to; else the probed function.
+ * @site_is_return_address: true for add_taint().
+ *
+ * Flags in @after but not in @before were set by this call.
  *
  * Context: any, including hard interrupts; must not sleep or take locks.
  */
-void taint_audit_rs_taint_added(void *ctx, unsigned int flag, bool was_set,
-				unsigned long caller);
+void taint_audit_rs_taints_set(void *ctx, int flag, unsigned long before,
+			       unsigned long after, unsigned long site,
+			       bool site_is_return_address);
 
 #endif /* _TAINT_AUDIT_SHIM_H */

@@ -4,8 +4,10 @@
 # taint_audit: attribution of kernel-wide taint flags. Writing a mask to
 # /proc/sys/kernel/tainted calls add_taint() for each bit (proc_taint()), so
 # an operator's "echo 64" sets U, attributed to proc_taint() in the writing
-# shell; a second write only counts. A real kernel warning (taint_probe's
-# "warn" file) sets W, attributed to the kernel's warning path.
+# shell; a second write keeps the first cause. A real kernel warning
+# (taint_probe's "warn" file) sets W, attributed to __warn(). Where the
+# compiler inlined add_taint() into them the caller reads "proc_taint" or
+# "__warn", otherwise "proc_taint+0x4b/0x90": both are accepted.
 
 . "$KMODS/tests/lib/ktap.sh"
 
@@ -16,6 +18,11 @@ user=64 # TAINT_USER, letter U
 
 matches() {
 	echo "$1" | grep -q -- "$2" || { echo "$1"; return 1; }
+}
+
+# site FUNCTION: a caller field naming FUNCTION, with or without an offset.
+site() {
+	echo "caller=$1\(+0x[0-9a-f]*/0x[0-9a-f]*\)\?\( \[.*\]\)\?\$"
 }
 
 ktap_print_header
@@ -33,13 +40,14 @@ echo 0 >"$event/enable"
 
 line=$(grep '^flag=U ' $taints)
 ktap_test_result "U is attributed to proc_taint() in the writing shell" \
-	matches "$line" "^flag=U bit=6 calls=1 time_ns=[0-9]* pid=[0-9]* comm=sh caller=proc_taint+0x"
+	matches "$line" "^flag=U bit=6 calls=[0-9]* time_ns=[0-9]* pid=$$ comm=sh $(site proc_taint)"
 ktap_test_result "the attribution reached the trace event" \
-	matches "$(cat $trace)" "taint_audit_taint: flag=6 caller=proc_taint+0x"
+	matches "$(cat $trace)" "taint_audit_taint: flag=6 caller=proc_taint"
 
 echo $user >/proc/sys/kernel/tainted
-ktap_test_result "a second add only counts; the first cause stays" \
-	matches "$(grep '^flag=U ' $taints)" "^flag=U bit=6 calls=2 $(echo "$line" | sed 's/.*calls=1 //')"
+ktap_test_result "a second write keeps the first cause" \
+	test "$(grep '^flag=U ' $taints | sed 's/.* time_ns=/time_ns=/')" = \
+	"$(echo "$line" | sed 's/.* time_ns=/time_ns=/')"
 ktap_test_result "the kernel-wide taint in the header includes U" \
 	matches "$(head -n1 $taints)" "kernel_taint=[A-Z]*U"
 insmod "$KMODS_MODULES_DIR/taint_probe.ko"
@@ -48,7 +56,7 @@ echo x >/sys/kernel/debug/taint_probe/warn
 ktap_expect_splat_end
 rmmod taint_probe
 ktap_test_result "a kernel warning's W is attributed to __warn() in the writing shell" \
-	matches "$(grep '^flag=W ' $taints)" "^flag=W bit=9 calls=1 time_ns=[0-9]* pid=[0-9]* comm=sh caller=__warn+0x"
+	matches "$(grep '^flag=W ' $taints)" "^flag=W bit=9 calls=[0-9]* time_ns=[0-9]* pid=$$ comm=sh $(site __warn)"
 
 ktap_expect_errno "the taints file refuses writes (EINVAL for root)" "Invalid argument" \
 	sh -c "echo x >$taints"
