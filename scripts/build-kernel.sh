@@ -90,7 +90,7 @@ cd "$KMODS_ROOT"
 	kmake -C "$src" O="$out" olddefconfig
 } >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "configuring the kernel failed; full log: $log"; }
 check_fragments
-info "configured; building bzImage and modules (about 9 minutes on 2 cores; log: $log)"
+info "configured; building bzImage and modules (10 to 13 minutes on 2 cores; log: $log)"
 start=$SECONDS
 if ! kmake -C "$src" O="$out" -j"$(nproc)" bzImage modules >>"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | tail -n 20 >&2
