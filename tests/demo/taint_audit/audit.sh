@@ -4,7 +4,8 @@
 # taint_audit demo: the module signing story. One module with a trace event
 # (taint_probe) is loaded signed with the kernel's key, unsigned, signed with
 # an untrusted key, and force-loaded; after each, its trace event is fired.
-# Then taint-report explains the result.
+# Last, with signatures enforced, the unsigned one is refused. Then
+# taint-report explains the result.
 
 ko=$KMODS_MODULES_DIR
 tracing=/sys/kernel/tracing
@@ -34,6 +35,10 @@ try "signed with the test kernel's key" insmod "$ko/signed/taint_probe.ko"
 try "unsigned" insmod "$ko/taint_probe.ko"
 try "signed with an untrusted key" insmod "$ko/other-key/taint_probe.ko"
 try "altered version magic, forced" /tmp/insmod -f "$ko/bad-vermagic/taint_probe.ko"
+
+echo 1 >/sys/module/module/parameters/sig_enforce
+echo "\$ echo 1 >/sys/module/module/parameters/sig_enforce"
+try "unsigned, signatures enforced" insmod "$ko/taint_probe.ko" 2>&1 | sed 's/^insmod: /  insmod: /'
 
 echo "\$ taint-report"
 taint-report
