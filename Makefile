@@ -60,8 +60,8 @@ modules: $(KERNEL_DEP)
 	@mkdir -p $(MODULES_OUT)
 	$(KBUILD) modules
 
-# build/ko/<module>.ko as built (unsigned) and build/ko/signed/<module>.ko,
-# signed with the test kernel's build key.
+# build/ko/<module>.ko as built (unsigned), plus the signed/, other-key/ and
+# bad-vermagic/ variants the signing tests load (scripts/sign-modules.sh).
 sign: modules
 	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(BUILD)/ko $(MODULE) $(TEST_MODULES)
 
@@ -110,7 +110,7 @@ help:
 	@echo '  make check MODULE=x  only module x'
 	@echo '  make check EXTRA_TESTS=dir   also run the KTAP scripts in dir inside the guest'
 	@echo '  make bench           run the benchmarks'
-	@echo '  make sign            collect build/ko/*.ko and signed copies in build/ko/signed/'
+	@echo '  make sign            collect build/ko/*.ko and their signing variants'
 	@echo '  make lint            rustfmt --check, checkpatch.pl, CLIPPY=1 build, cargo clippy'
 	@echo '  make samples         build the userspace programs in samples/'
 	@echo '  make samples-test    cargo test for them'
