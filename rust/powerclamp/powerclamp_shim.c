@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * powerclamp_shim.c - the parts of powerclamp that only C can write.
+ *
+ * - Trace events: TRACE_EVENT() is preprocessor work, and the kernel crate's
+ *   declare_trace! reaches only events its own bindings include.
+ * - The cooling device ops: struct thermal_cooling_device_ops is not in the
+ *   kernel crate's bindings.
+ * - Run-time writable module parameters: the Rust module! macro makes
+ *   load-time-only ones (perm 0), and intel_powerclamp's users write
+ *   /sys/module/<module>/parameters/ at run time.
+ * - The threads' sleep, which needs the set_current_state() macro.
+ *
+ * Everything else, validation included, is Rust.
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/thermal.h>
+
+#define CREATE_TRACE_POINTS
+#include "powerclamp_trace.h"
+#include "powerclamp_shim.h"
+
+void powerclamp_trace_inject_start(unsigned int cpu, u64 requested_ns)
+{
+	trace_powerclamp_inject_start(cpu, requested_ns);
+}
+
+void powerclamp_trace_inject_end(unsigned int cpu, u64 requested_ns,
+				 u64 actual_ns, u64 idle_ns)
+{
+	trace_powerclamp_inject_end(cpu, requested_ns, actual_ns, idle_ns);
+}
+
+void powerclamp_trace_adjust(unsigned int cpu, unsigned int target_bp,
+			     unsigned int achieved_bp,
+			     unsigned int share_before_bp,
+			     unsigned int share_after_bp)
+{
+	trace_powerclamp_adjust(cpu, target_bp, achieved_bp, share_before_bp,
+				share_after_bp);
+}
+
+static int powerclamp_get_max_state(struct thermal_cooling_device *cdev,
+				    unsigned long *state)
+{
+	*state = powerclamp_rs_max_state();
+	return 0;
+}
+
+static int powerclamp_get_cur_state(struct thermal_cooling_device *cdev,
+				    unsigned long *state)
+{
+	*state = powerclamp_rs_cur_state();
+	return 0;
+}
+
+static int powerclamp_set_cur_state(struct thermal_cooling_device *cdev,
+				    unsigned long state)
+{
+	return powerclamp_rs_set_cur_state(state);
+}
+
+static const struct thermal_cooling_device_ops powerclamp_cooling_ops = {
+	.get_max_state = powerclamp_get_max_state,
+	.get_cur_state = powerclamp_get_cur_state,
+	.set_cur_state = powerclamp_set_cur_state,
+};
+
+struct thermal_cooling_device *powerclamp_cdev_register(void)
+{
+	return thermal_cooling_device_register("powerclamp", NULL,
+					       &powerclamp_cooling_ops);
+}
+
+bool powerclamp_sleep_until(u64 expires_ns)
+{
+	ktime_t expires = ns_to_ktime(expires_ns);
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			return false;
+		}
+		/* 0 once the time has come; -EINTR after an early wake-up. */
+		if (!schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS))
+			return true;
+	}
+}
+
+static int powerclamp_param_set(const char *val, const struct kernel_param *kp)
+{
+	return powerclamp_rs_param_set(kp->name, val);
+}
+
+static int powerclamp_param_get(char *buffer, const struct kernel_param *kp)
+{
+	return powerclamp_rs_param_get(kp->name, buffer);
+}
+
+static const struct kernel_param_ops powerclamp_param_ops = {
+	.set = powerclamp_param_set,
+	.get = powerclamp_param_get,
+};
+
+module_param_cb(duration, &powerclamp_param_ops, NULL, 0644);
+MODULE_PARM_DESC(duration,
+		 "forced idle per period at the target, in ms (6-25, default 24)");
+module_param_cb(window_size, &powerclamp_param_ops, NULL, 0644);
+MODULE_PARM_DESC(window_size,
+		 "periods per control window (2-10, default 2)");
+module_param_cb(cpumask, &powerclamp_param_ops, NULL, 0644);
+MODULE_PARM_DESC(cpumask,
+		 "CPUs to clamp, hex mask as in smp_affinity (default: all)");
+module_param_cb(max_idle, &powerclamp_param_ops, NULL, 0644);
+MODULE_PARM_DESC(max_idle,
+		 "highest idle percentage a target may ask (1-90, default 50)");

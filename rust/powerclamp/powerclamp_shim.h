@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * powerclamp_shim.h - the C side of powerclamp and what it calls in Rust.
+ *
+ * Keep in sync with the extern blocks of rust/powerclamp/shim.rs.
+ */
+#ifndef _POWERCLAMP_SHIM_H
+#define _POWERCLAMP_SHIM_H
+
+#include <linux/types.h>
+
+struct thermal_cooling_device;
+
+/* Trace event wrappers; see powerclamp_trace.h. Context: any. */
+void powerclamp_trace_inject_start(unsigned int cpu, u64 requested_ns);
+void powerclamp_trace_inject_end(unsigned int cpu, u64 requested_ns,
+				 u64 actual_ns, u64 idle_ns);
+void powerclamp_trace_adjust(unsigned int cpu, unsigned int target_bp,
+			     unsigned int achieved_bp,
+			     unsigned int share_before_bp,
+			     unsigned int share_after_bp);
+
+/**
+ * powerclamp_cdev_register() - register the "powerclamp" cooling device.
+ *
+ * Its callbacks are the powerclamp_rs_*_state() functions below.
+ *
+ * Context: process context; may sleep.
+ * Return: the device, or an ERR_PTR() from thermal_cooling_device_register().
+ */
+struct thermal_cooling_device *powerclamp_cdev_register(void);
+
+/**
+ * powerclamp_sleep_until() - sleep until an absolute CLOCK_MONOTONIC time.
+ * @expires_ns: when to wake up, as ktime_get() counts.
+ *
+ * set_current_state() is a macro, hence C. Called by the injection threads
+ * only; kthread_stop() ends the sleep early.
+ *
+ * Context: kthread; sleeps.
+ * Return: false when the thread has been asked to stop.
+ */
+bool powerclamp_sleep_until(u64 expires_ns);
+
+/*
+ * Implemented in Rust. The parameter callbacks get the parameter's name
+ * ("duration", "window_size", "cpumask" or "max_idle") and run under the
+ * module's kernel_param_lock(), before the module's init for values given
+ * to insmod. The cooling device callbacks run under the device's lock.
+ */
+int powerclamp_rs_param_set(const char *name, const char *val);
+int powerclamp_rs_param_get(const char *name, char *buffer);
+unsigned long powerclamp_rs_max_state(void);
+unsigned long powerclamp_rs_cur_state(void);
+int powerclamp_rs_set_cur_state(unsigned long state);
+
+#endif /* _POWERCLAMP_SHIM_H */
