@@ -6,12 +6,17 @@
 //!
 //! # Locking
 //!
-//! [`CONTROL`] guards the session and the threads. Paths that start or stop
-//! threads take `cpus_read_lock()` first, so that the set of online CPUs holds
-//! still; the hotplug callbacks already run under the hotplug lock. Order:
-//! cooling device lock or `kernel_param_lock()` → `cpus_read_lock()` →
-//! [`CONTROL`]. `thermal_cooling_device_update()` (which takes the cooling
-//! device lock) is called with [`CONTROL`] released.
+//! [`CONTROL`] guards the session and the threads; it is the innermost lock.
+//! The hotplug callbacks take it too, which orders thread starts and stops
+//! against CPUs coming and going without `cpus_read_lock()`: the cooling
+//! device calls in with its lock held, and CPU onlining takes that lock
+//! under the hotplug lock (ACPI processor cooling devices), so taking the
+//! hotplug lock here would close a cycle. A session starts threads on the
+//! CPUs the callbacks have seen come up and not yet go down. A thread woken
+//! as its CPU starts going down still lands elsewhere; it does nothing until
+//! the CPU's teardown callback stops it (`injector.rs`).
+//! `thermal_cooling_device_update()` (which takes the cooling device's lock)
+//! is called with [`CONTROL`] released.
 
 use crate::{
     injector::{
@@ -76,6 +81,9 @@ pub(crate) struct Control {
     stats: Option<Arc<KVec<CpuStats>>>,
     /// Indexed like `stats`.
     threads: KVec<Option<Thread>>,
+    /// Indexed like `stats`: between the hotplug startup and teardown
+    /// callbacks.
+    up: KVec<bool>,
     cdev: CdevPtr,
 }
 
@@ -90,6 +98,7 @@ impl Control {
             session: Session::new(),
             stats: None,
             threads: KVec::new(),
+            up: KVec::new(),
             cdev: CdevPtr(ptr::null_mut()),
         }
     }
@@ -126,13 +135,11 @@ impl Control {
         }
     }
 
-    /// Starts a thread on every online CPU of `mask`; all or none.
-    ///
-    /// Context: `cpus_read_lock()` held.
+    /// Starts a thread on every CPU of `mask` that is up; all or none.
     fn start_all(&mut self, mask: &CpuSet) -> Result {
         let mut started = KVec::new();
         for cpu in 0..self.threads.len() as u32 {
-            if !mask.contains(cpu) || !cpu_online(cpu) || self.has_thread(cpu) {
+            if !mask.contains(cpu) || !self.up[cpu as usize] || self.has_thread(cpu) {
                 continue;
             }
             let pushed = started.push(cpu, GFP_KERNEL);
@@ -147,8 +154,6 @@ impl Control {
     }
 
     /// Carries out a request for `target` percent of idle.
-    ///
-    /// Context: `cpus_read_lock()` held.
     fn set_target(&mut self, target: u32) -> Result {
         match self.session.request(target, params::max_idle())? {
             Plan::Nothing => Ok(()),
@@ -175,8 +180,6 @@ impl Control {
     }
 
     /// Moves the threads to the CPUs of `mask`, all or nothing.
-    ///
-    /// Context: `cpus_read_lock()` held.
     fn change_mask(&mut self, mask: &CpuSet) -> Result {
         if self.session.state() == State::Clamping {
             self.start_all(mask)?;
@@ -191,30 +194,6 @@ impl Control {
     }
 }
 
-/// Holds `cpus_read_lock()`.
-struct CpusReadLock;
-
-impl CpusReadLock {
-    fn new() -> Self {
-        // SAFETY: released by `drop`, in the same task.
-        unsafe { bindings::cpus_read_lock() };
-        Self
-    }
-}
-
-impl Drop for CpusReadLock {
-    fn drop(&mut self) {
-        // SAFETY: taken by `new`.
-        unsafe { bindings::cpus_read_unlock() };
-    }
-}
-
-fn cpu_online(cpu: u32) -> bool {
-    // SAFETY: `__cpu_online_mask` is a valid cpumask for the kernel's life.
-    let online = unsafe { kernel::cpumask::Cpumask::from_raw(&raw const bindings::__cpu_online_mask) };
-    kernel::cpu::CpuId::from_u32(cpu).is_some_and(|id| online.test(id))
-}
-
 /// The session's per-CPU state, and on drop the end of the session: every
 /// thread stopped, the per-CPU state freed.
 pub(crate) struct SessionGuard;
@@ -224,9 +203,11 @@ impl SessionGuard {
         let nr = nr_cpu_ids();
         let mut stats = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
         let mut threads = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
+        let mut up = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
         for cpu in 0..nr {
             stats.push(CpuStats::new(cpu), GFP_KERNEL)?;
             threads.push(None, GFP_KERNEL)?;
+            up.push(false, GFP_KERNEL)?;
         }
         let stats = Arc::new(stats, GFP_KERNEL)?;
         // SAFETY: called once, from the module's init, before any use.
@@ -234,24 +215,25 @@ impl SessionGuard {
         let mut control = CONTROL.lock();
         control.stats = Some(stats);
         control.threads = threads;
+        control.up = up;
         Ok(Self)
     }
 }
 
 impl Drop for SessionGuard {
     fn drop(&mut self) {
-        let _cpus = CpusReadLock::new();
         let mut control = CONTROL.lock();
         control.stop_all();
         params::set_target(0);
         control.session = Session::new();
         control.threads = KVec::new();
+        control.up = KVec::new();
         control.stats = None;
     }
 }
 
-/// CPU hotplug callbacks: a CPU coming online during a session gets its
-/// thread, one going offline loses it.
+/// CPU hotplug callbacks: they track which CPUs are up; a CPU coming up
+/// during a session gets its thread, one going down loses it.
 pub(crate) struct Hotplug {
     state: c_int,
 }
@@ -259,12 +241,13 @@ pub(crate) struct Hotplug {
 impl Hotplug {
     pub(crate) fn new() -> Result<Self> {
         // SAFETY: the name is static; the callbacks may be called from now
-        // until `drop`, and only need `CONTROL`, initialised before.
+        // (for every online CPU: invoke is true) until `drop`, and only need
+        // `CONTROL`, initialised before.
         let state = unsafe {
             bindings::__cpuhp_setup_state(
                 bindings::cpuhp_state_CPUHP_AP_ONLINE_DYN,
                 c"powerclamp:online".as_ptr().cast(),
-                false,
+                true,
                 Some(cpu_up),
                 Some(cpu_down),
                 false,
@@ -287,6 +270,9 @@ impl Drop for Hotplug {
 
 unsafe extern "C" fn cpu_up(cpu: c_uint) -> c_int {
     let mut control = CONTROL.lock();
+    if let Some(up) = control.up.get_mut(cpu as usize) {
+        *up = true;
+    }
     if control.session.state() == State::Clamping && params::cpumask().contains(cpu) {
         // Refusing the CPU would be worse than not clamping it.
         if let Err(e) = control.start_thread(cpu) {
@@ -297,7 +283,11 @@ unsafe extern "C" fn cpu_up(cpu: c_uint) -> c_int {
 }
 
 unsafe extern "C" fn cpu_down(cpu: c_uint) -> c_int {
-    CONTROL.lock().stop_thread(cpu);
+    let mut control = CONTROL.lock();
+    if let Some(up) = control.up.get_mut(cpu as usize) {
+        *up = false;
+    }
+    control.stop_thread(cpu);
     0
 }
 
@@ -370,7 +360,6 @@ extern "C" fn powerclamp_rs_set_cur_state(state: c_ulong) -> c_int {
     let Ok(target) = u32::try_from(state) else {
         return EINVAL.to_errno();
     };
-    let _cpus = CpusReadLock::new();
     match CONTROL.lock().set_target(target) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
@@ -398,10 +387,7 @@ fn param_set(name: &[u8], text: &[u8]) -> Result {
         return Ok(());
     }
     match (param, value) {
-        (Param::Cpumask, Value::Mask(mask)) => {
-            let _cpus = CpusReadLock::new();
-            CONTROL.lock().change_mask(&mask)
-        }
+        (Param::Cpumask, Value::Mask(mask)) => CONTROL.lock().change_mask(&mask),
         (Param::MaxIdle, Value::Number(max_idle)) => {
             let cdev = {
                 let control = CONTROL.lock();

@@ -16,22 +16,32 @@
 //!
 //! The kernel's idle accounting does not see all of it: the first tick of an
 //! injection is charged to the injecting thread when there is no cpuidle
-//! driver to stop it, and interrupts taken while idle are not idle time. It
-//! also sees idle the workload leaves by itself. Over a window the achieved
-//! idle share is, to first order, `a = n + e * s`, with `n` the natural idle
-//! and `0 < e <= 1` the injection's efficiency. At the end of each window the
-//! controller integrates the error:
+//! driver to stop it, the whole injection is when RCU or a pending timer
+//! keeps the tick running, and interrupts taken while idle are not idle
+//! time. It also sees idle the workload leaves by itself. Over a window the
+//! achieved idle share is, to first order, `a = n + e * s`, with `n` the
+//! natural idle and `0 < e <= 1` the injection's efficiency. At the end of
+//! each window the controller integrates the error into a level `L` and
+//! injects the level, within bounds:
 //!
 //! ```text
-//!     s' = clamp(s + G * (target - a), 0, upper(target)),   G = 3/4
+//!     L' = clamp(L + G * (target - a), -target / 2, upper(target) + target / 2)
+//!     s' = clamp(L', 0, upper(target)),                        G = 3/4
 //! ```
 //!
-//! The error then evolves as `err' = (1 - G * e) * err`. With `G = 3/4` and
-//! `e` in `(0, 1]` the factor lies in `[1/4, 1)`: the loop converges without
-//! oscillating (no overshoot), by at least 3/4 of the error per window when
-//! nothing is lost and still by about two thirds with the 17 % loss a
-//! retained 4 ms tick causes on a 24 ms injection. Clamping `s` is the
-//! anti-windup: the integrator cannot run away while the bound holds.
+//! While `s` is within its bounds the error evolves as
+//! `err' = (1 - G * e) * err`. With `G = 3/4` and `e` in `(0, 1]` the factor
+//! lies in `[1/4, 1)`: the loop converges without oscillating (no
+//! overshoot), by at least 3/4 of the error per window when nothing is lost
+//! and still by about two thirds with the 17 % loss a retained 4 ms tick
+//! causes on a 24 ms injection.
+//!
+//! The level may run past the share's bounds by half the target, so that a
+//! single outlier window (a whole injection charged as system time, then
+//! accounted late in the next window) is remembered rather than clipped:
+//! clipping outliers on one side only would bias the mean. Bounding the
+//! level is the anti-windup: after any saturation the share moves again
+//! within `(target / 2) / (G * error)` windows.
 //!
 //! `upper(target) = min(2 * target + 5 %, 95 %)`: compensation may at most
 //! double the injected share (plus 5 points at small targets), and always
@@ -40,7 +50,7 @@
 //! workload already idles at least the target, `s` falls to 0 and periods
 //! are skipped.
 //!
-//! A target change rescales the share by `new / old` (the loss is roughly
+//! A target change rescales the level by `new / old` (the loss is roughly
 //! proportional to the injected share), so that a step starts close to its
 //! settled value.
 
@@ -60,11 +70,11 @@ pub(crate) const MIN_INJECT_NS: u64 = 100_000;
 ///
 /// # Invariants
 ///
-/// `0 < target <= FULL - MIN_RUN` and `share <= upper(target)`.
+/// `0 < target <= MAX_TARGET` and `level` lies within `level_bounds(target)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Controller {
     target: u32,
-    share: u32,
+    level: i32,
 }
 
 /// What one [`Controller::adjust`] did, for the trace event.
@@ -80,6 +90,12 @@ pub(crate) fn upper(target: u32) -> u32 {
     (2 * target + EXTRA).min(FULL - MIN_RUN)
 }
 
+/// How far the integrator may go: half the target past the share's bounds.
+fn level_bounds(target: u32) -> (i32, i32) {
+    let slack = (target / 2) as i32;
+    (-slack, upper(target) as i32 + slack)
+}
+
 /// The largest target the controller accepts, in basis points.
 pub(crate) const MAX_TARGET: u32 = FULL - MIN_RUN;
 
@@ -92,10 +108,10 @@ impl Controller {
         if target == 0 || target > MAX_TARGET {
             return None;
         }
-        // INVARIANT: target is in range; target <= upper(target).
+        // INVARIANT: target is in range and within its own level bounds.
         Some(Self {
             target,
-            share: target,
+            level: target as i32,
         })
     }
 
@@ -103,13 +119,14 @@ impl Controller {
         self.target
     }
 
+    /// The share of each period injected, in basis points.
     pub(crate) fn share(&self) -> u32 {
-        self.share
+        self.level.clamp(0, upper(self.target) as i32) as u32
     }
 
     /// The share injected beyond the target (negative: below it).
     pub(crate) fn compensation(&self) -> i32 {
-        self.share as i32 - self.target as i32
+        self.share() as i32 - self.target as i32
     }
 
     /// Moves to a new target, keeping the compensation in proportion.
@@ -119,9 +136,10 @@ impl Controller {
         if target == 0 || target > MAX_TARGET {
             return Err(EINVAL);
         }
-        let scaled = u64::from(self.share) * u64::from(target) / u64::from(self.target);
-        // INVARIANT: target is in range; the share is clamped to its bound.
-        self.share = (scaled as u32).min(upper(target));
+        let scaled = i64::from(self.level) * i64::from(target) / i64::from(self.target);
+        let (low, high) = level_bounds(target);
+        // INVARIANT: target is in range; the level is clamped to its bounds.
+        self.level = scaled.clamp(low.into(), high.into()) as i32;
         self.target = target;
         Ok(())
     }
@@ -131,14 +149,14 @@ impl Controller {
     pub(crate) fn adjust(&mut self, achieved: u32) -> Adjustment {
         let achieved = achieved.min(FULL);
         let error = i64::from(self.target) - i64::from(achieved);
-        let share = i64::from(self.share) + error * 3 / 4;
-        let share_before = self.share;
-        // INVARIANT: clamped to [0, upper(target)].
-        self.share = share.clamp(0, i64::from(upper(self.target))) as u32;
+        let share_before = self.share();
+        let (low, high) = level_bounds(self.target);
+        // INVARIANT: clamped to the level bounds.
+        self.level = (i64::from(self.level) + error * 3 / 4).clamp(low.into(), high.into()) as i32;
         Adjustment {
             achieved,
             share_before,
-            share_after: self.share,
+            share_after: self.share(),
         }
     }
 
@@ -150,7 +168,7 @@ impl Controller {
 
     /// The idle to inject in a period of `period_ns`; 0 means skip it.
     pub(crate) fn idle_ns(&self, period_ns: u64) -> u64 {
-        let idle = period_ns * u64::from(self.share) / u64::from(FULL);
+        let idle = period_ns * u64::from(self.share()) / u64::from(FULL);
         if idle < MIN_INJECT_NS {
             0
         } else {
@@ -260,10 +278,27 @@ mod tests {
         }
         // Every period leaves the workload 5 %.
         assert_eq!(c.share(), 9500);
-        // And one good window brings it back down at once.
+        // The level ran 40 points past it, no further: three windows that
+        // overshoot by 20 points bring the share down.
+        for _ in 0..2 {
+            c.adjust(FULL);
+        }
+        assert_eq!(c.share(), 9500);
         let a = c.adjust(FULL);
         assert_eq!(a.share_before, 9500);
-        assert_eq!(a.share_after, 9500 - 1500);
+        assert_eq!(a.share_after, 9500 + 4000 - 3 * 1500);
+    }
+
+    #[test]
+    fn a_lone_outlier_window_is_remembered_not_clipped() {
+        // Settled at 50 % with 75 % injected, then a window where the tick
+        // never stopped (nothing accounted) and one that accounted it late.
+        let mut c = Controller::new(5000).unwrap();
+        c.level = 7500;
+        c.adjust(0);
+        assert_eq!(c.share(), 9500);
+        c.adjust(10_000);
+        assert_eq!(c.share(), 7500);
     }
 
     #[test]

@@ -31,8 +31,11 @@ use kernel::{
 /// accumulate over every clamping session since the module loaded.
 pub(crate) struct CpuStats {
     cpu: u32,
-    /// Idle share the kernel accounted over the last window, basis points.
+    /// Idle share `/proc/stat` showed over the last window, basis points.
     achieved: Atomic<u32>,
+    /// Idle accounted over the last window's wall-clock time, basis points.
+    /// Higher than `achieved` when ticks are charged whole.
+    idle_of_wall: Atomic<u32>,
     /// Share injected per period, basis points.
     share: Atomic<u32>,
     /// `share` minus the target, basis points.
@@ -53,6 +56,7 @@ impl CpuStats {
         Self {
             cpu,
             achieved: Atomic::new(0),
+            idle_of_wall: Atomic::new(0),
             share: Atomic::new(0),
             compensation: Atomic::new(0),
             injections: Atomic::new(0),
@@ -71,12 +75,13 @@ impl CpuStats {
         target: u32,
     ) -> fmt::Result {
         f.write_fmt(fmt!(
-            "cpu={} thread={} target={} achieved={} share={} compensation={} \
-             injections={} skipped={} windows={} injected_us={} lost_us={}\n",
+            "cpu={} thread={} target={} achieved={} idle_of_wall={} share={} \
+             compensation={} injections={} skipped={} windows={} injected_us={} lost_us={}\n",
             self.cpu,
             if running { "running" } else { "none" },
             Percent(target * 100),
             Percent(self.achieved.load(Relaxed)),
+            Percent(self.idle_of_wall.load(Relaxed)),
             Percent(self.share.load(Relaxed)),
             SignedPercent(self.compensation.load(Relaxed)),
             self.injections.load(Relaxed),
@@ -102,7 +107,7 @@ impl CpuStats {
         let mut window: Option<Window> = None;
         loop {
             let duration_ns = u64::from(params::duration_ms()) * NSEC_PER_MSEC as u64;
-            // A 0 target only shows between the last period and kthread_stop().
+            // Never 0: the session stores 0 only once every thread has stopped.
             let target = params::target() * 100;
             if target != controller.target() && controller.retarget(target).is_ok() {
                 self.publish(&controller);
@@ -116,8 +121,10 @@ impl CpuStats {
             }
             match &mut window {
                 Some(w) if w.periods >= params::window_size() => {
-                    let adjustment = controller.adjust(w.achieved(cpu));
+                    let (achieved, of_wall) = w.close(cpu);
+                    let adjustment = controller.adjust(achieved);
                     self.achieved.store(adjustment.achieved, Relaxed);
+                    self.idle_of_wall.store(of_wall, Relaxed);
                     self.windows.fetch_add(1, Relaxed);
                     self.publish(&controller);
                     // SAFETY: plain values; the event copies them.
@@ -151,15 +158,15 @@ impl CpuStats {
         let cpu = self.cpu;
         // SAFETY: plain values; the event copies them.
         unsafe { shim::powerclamp_trace_inject_start(cpu, requested_ns) };
-        let start = now_ns();
-        let idle_before = idle_ns(cpu);
+        let before = CpuTimes::now(cpu);
         // SAFETY: this thread meets play_idle_precise()'s requirements: a
         // kthread (no mm) bound to one CPU by kthread_create_on_cpu(), which
         // also set PF_NO_SETAFFINITY, SCHED_FIFO from `Thread::start`, and a
         // duration above 0. u64::MAX lets cpuidle pick its deepest state.
         unsafe { bindings::play_idle_precise(requested_ns, u64::MAX) };
-        let actual = now_ns().saturating_sub(start);
-        let idle = idle_ns(cpu).saturating_sub(idle_before);
+        let after = CpuTimes::now(cpu);
+        let actual = after.wall.saturating_sub(before.wall);
+        let idle = after.idle.saturating_sub(before.idle);
         self.injections.fetch_add(1, Relaxed);
         self.injected_ns.fetch_add(actual, Relaxed);
         self.lost_ns.fetch_add(actual.saturating_sub(idle), Relaxed);
@@ -168,41 +175,57 @@ impl CpuStats {
     }
 }
 
+/// One CPU's time as `/proc/stat` counts it, and the wall clock.
+#[derive(Clone, Copy)]
+struct CpuTimes {
+    wall: u64,
+    idle: u64,
+    total: u64,
+}
+
+impl CpuTimes {
+    fn now(cpu: u32) -> Self {
+        let (mut idle, mut total) = (0, 0);
+        // SAFETY: `cpu` is a possible CPU; both pointers are valid for writes.
+        unsafe { shim::powerclamp_cpu_times(cpu, &mut idle, &mut total) };
+        Self {
+            wall: now_ns(),
+            idle,
+            total,
+        }
+    }
+}
+
 /// Measurement of the idle the kernel accounts on one CPU, from a period
 /// boundary to another.
 struct Window {
-    start_ns: u64,
-    idle_start_ns: u64,
+    start: CpuTimes,
     periods: u32,
 }
 
 impl Window {
     fn open(cpu: u32) -> Self {
         Self {
-            start_ns: now_ns(),
-            idle_start_ns: idle_ns(cpu),
+            start: CpuTimes::now(cpu),
             periods: 0,
         }
     }
 
-    fn achieved(&self, cpu: u32) -> u32 {
-        let wall = now_ns().saturating_sub(self.start_ns);
-        let idle = idle_ns(cpu).saturating_sub(self.idle_start_ns);
-        controller::share_of(idle, wall)
+    /// The idle share `/proc/stat` shows for the window (what the controller
+    /// steers), and the accounted idle over the wall-clock time.
+    fn close(&self, cpu: u32) -> (u32, u32) {
+        let end = CpuTimes::now(cpu);
+        let idle = end.idle.saturating_sub(self.start.idle);
+        (
+            controller::share_of(idle, end.total.saturating_sub(self.start.total)),
+            controller::share_of(idle, end.wall.saturating_sub(self.start.wall)),
+        )
     }
 }
 
 fn now_ns() -> u64 {
     // SAFETY: ktime_get() may be called from any context.
     unsafe { bindings::ktime_get() as u64 }
-}
-
-/// The idle time the kernel has accounted on `cpu` since boot, as
-/// `/proc/stat` shows it.
-fn idle_ns(cpu: u32) -> u64 {
-    // SAFETY: `cpu` is a possible CPU; a null `last_update_time` is allowed.
-    let us = unsafe { bindings::get_cpu_idle_time_us(cpu as c_int, ptr::null_mut()) };
-    us * 1000
 }
 
 /// "Never" for [`shim::powerclamp_sleep_until`].
@@ -218,7 +241,12 @@ unsafe extern "C" fn thread_main(data: *mut c_void) -> c_int {
     // CPU. Hotplug waits for pinned tasks only after that callback.
     // SAFETY: paired with migrate_enable() below, in the same task.
     unsafe { bindings::migrate_disable() };
-    stats.run();
+    // A thread woken while its CPU went down runs wherever the scheduler put
+    // it; it only waits for the CPU's teardown callback to stop it.
+    // SAFETY: reading the current CPU has no precondition.
+    if unsafe { bindings::raw_smp_processor_id() } == stats.cpu {
+        stats.run();
+    }
     // SAFETY: see migrate_disable() above.
     unsafe { bindings::migrate_enable() };
     // kthread_stop() may be called only once the thread has returned.

@@ -15,6 +15,7 @@
  */
 
 #include <linux/hrtimer.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -91,6 +92,19 @@ bool powerclamp_sleep_until(u64 expires_ns)
 		if (!schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS))
 			return true;
 	}
+}
+
+void powerclamp_cpu_times(unsigned int cpu, u64 *idle_ns, u64 *total_ns)
+{
+	struct kernel_cpustat kcpustat;
+	u64 *t = kcpustat.cpustat;
+
+	kcpustat_cpu_fetch(&kcpustat, cpu);
+	*idle_ns = t[CPUTIME_IDLE] + t[CPUTIME_IOWAIT];
+	/* As mpstat adds them up: guest time is already in user and nice. */
+	*total_ns = t[CPUTIME_USER] + t[CPUTIME_NICE] + t[CPUTIME_SYSTEM] +
+		    t[CPUTIME_IRQ] + t[CPUTIME_SOFTIRQ] + t[CPUTIME_STEAL] +
+		    *idle_ns;
 }
 
 static int powerclamp_param_set(const char *val, const struct kernel_param *kp)

@@ -42,6 +42,20 @@ struct thermal_cooling_device *powerclamp_cdev_register(void);
  */
 bool powerclamp_sleep_until(u64 expires_ns);
 
+/**
+ * powerclamp_cpu_times() - the CPU time of one CPU as /proc/stat counts it.
+ * @cpu: a possible CPU.
+ * @idle_ns: set to its idle and iowait time since boot.
+ * @total_ns: set to the sum of the /proc/stat fields mpstat adds up.
+ *
+ * kcpustat_cpu_fetch() is static inline and reads a per-CPU variable, hence
+ * C. Tick-based accounting charges whole ticks, so @total_ns runs ahead of
+ * the wall clock when a CPU goes in and out of idle often.
+ *
+ * Context: any.
+ */
+void powerclamp_cpu_times(unsigned int cpu, u64 *idle_ns, u64 *total_ns);
+
 /*
  * Implemented in Rust. The parameter callbacks get the parameter's name
  * ("duration", "window_size", "cpumask" or "max_idle") and run under the

@@ -28,6 +28,7 @@ extern "C" {
     );
     pub(crate) fn powerclamp_cdev_register() -> *mut ThermalCoolingDevice;
     pub(crate) fn powerclamp_sleep_until(expires_ns: u64) -> bool;
+    pub(crate) fn powerclamp_cpu_times(cpu: c_uint, idle_ns: *mut u64, total_ns: *mut u64);
 
     // Exported by drivers/thermal/thermal_core.c; thermal.h is not in the
     // kernel crate's bindings.

@@ -4,12 +4,13 @@
 # powerclamp: with a busy loop pinned on every vCPU, cur_state 10, 25 and 50
 # bring the idle share /proc/stat and mpstat report to the target; the
 # threads are kidle_inject/N, SCHED_FIFO, bound to CPU N; 0 stops them all.
-# The tolerance is 2 percentage points; `make bench` measures the accuracy.
+# The tolerance is 3 percentage points, for 8 s of TCG accounting noise;
+# `make bench` measures the accuracy.
 
 . "$KMODS/tests/lib/ktap.sh"
 . "$KMODS/tests/lib/powerclamp.sh"
 
-tolerance=2
+tolerance=3
 cpus=$(pc_online_cpus | wc -l)
 
 # thread_is_bound_fifo PID CPU
@@ -37,9 +38,9 @@ ktap_test_result "the busy loops keep every CPU busy (idle $base %)" \
 
 for target in 10 25 50; do
 	pc_set "$target"
-	sleep 3
-	mpstat -P ALL 4 1 >/tmp/mpstat &
-	measured=$(pc_measure 4)
+	sleep 4
+	mpstat -P ALL 8 1 >/tmp/mpstat &
+	measured=$(pc_measure 8)
 	wait $!
 	echo "$measured" | sed 's/^/# \/proc\/stat: /'
 	sed 's/^/# mpstat: /' /tmp/mpstat
