@@ -143,7 +143,10 @@ impl Control {
                 continue;
             }
             let pushed = started.push(cpu, GFP_KERNEL);
-            if let Err(e) = pushed.map_err(Error::from).and_then(|()| self.start_thread(cpu)) {
+            if let Err(e) = pushed
+                .map_err(Error::from)
+                .and_then(|()| self.start_thread(cpu))
+            {
                 for cpu in started.iter() {
                     self.stop_thread(*cpu);
                 }
@@ -421,7 +424,8 @@ unsafe extern "C" fn powerclamp_rs_param_get(name: *const c_char, buffer: *mut c
         return EINVAL.to_errno();
     };
     // SAFETY: the caller's promise; nothing else uses the buffer meanwhile.
-    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), bindings::PAGE_SIZE) };
+    let buffer =
+        unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), bindings::PAGE_SIZE) };
     let mut f = Formatter::new(buffer);
     if param.write(&mut f, nr_cpu_ids()).is_err() || fmt::Write::write_char(&mut f, '\n').is_err() {
         return EINVAL.to_errno();

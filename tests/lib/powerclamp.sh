@@ -59,9 +59,13 @@ pc_thread_count() {
 	pc_threads | wc -l
 }
 
-# pc_stat: the per-CPU lines of /proc/stat.
+# pc_stat: the per-CPU lines of /proc/stat, read with shell builtins: a
+# process that exits inside a measurement leaves RCU work that keeps the
+# tick running through injected idle, which then counts as system time.
 pc_stat() {
-	grep '^cpu[0-9]' /proc/stat
+	while read -r line; do
+		case $line in cpu[0-9]*) echo "$line" ;; esac
+	done </proc/stat
 }
 
 # pc_idle_between BEFORE AFTER: "cpuN <idle %>" per CPU, then "all <mean>"
@@ -96,4 +100,28 @@ pc_measure() {
 pc_within() {
 	awk -v v="$1" -v t="$2" -v tol="$3" \
 		'BEGIN { d = v - t; if (d < 0) d = -d; exit !(d <= tol) }'
+}
+
+# pc_accuracy_header and pc_accuracy_row TARGET TOLERANCE: a row of the
+# accuracy benchmark: /proc/stat over 8 s after 4 s of settling (mean over
+# CPUs, spread max - min), then mpstat over the next 8 s.
+pc_accuracy_header() {
+	echo "# powerclamp accuracy: duration $(cat $PC_PARAMS/duration) ms," \
+		"window_size $(cat $PC_PARAMS/window_size), $(pc_online_cpus | wc -l) CPUs busy"
+	printf '%-7s %-9s %-7s %-7s %-7s %s\n' target achieved error spread mpstat verdict
+}
+
+pc_accuracy_row() {
+	pc_set "$1"
+	sleep 4
+	pc_measure 8 >/tmp/measured
+	mpstat 8 1 >/tmp/mpstat
+	all=$(awk '$1 == "all" { print $2 }' /tmp/measured)
+	spread=$(awk '$1 == "spread" { print $2 }' /tmp/measured)
+	mp=$(awk '/^Average:/ { print $NF }' /tmp/mpstat)
+	verdict=ok
+	pc_within "$all" "$1" "$2" || verdict="off by more than $2"
+	printf '%-7s %-9s %+-7.2f %-7s %-7s %s\n' "$1" "$all" \
+		"$(awk -v a="$all" -v t="$1" 'BEGIN { print a - t }')" \
+		"$spread" "$mp" "$verdict"
 }
