@@ -38,7 +38,7 @@ EOT
 threads=$(pc_thread_count)
 
 ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }'
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
 }
 echo "# powerclamp overhead at 0 %, 5 s per run, a counting loop per CPU"
 printf '%-22s %-10s %-10s %s\n' metric unloaded "loaded@0" ratio
