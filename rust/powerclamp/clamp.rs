@@ -249,7 +249,7 @@ impl Hotplug {
         let state = unsafe {
             bindings::__cpuhp_setup_state(
                 bindings::cpuhp_state_CPUHP_AP_ONLINE_DYN,
-                c"powerclamp:online".as_ptr().cast(),
+                c"powerclamp:online".as_char_ptr(),
                 true,
                 Some(cpu_up),
                 Some(cpu_down),
@@ -267,10 +267,13 @@ impl Drop for Hotplug {
     fn drop(&mut self) {
         // SAFETY: `state` came from __cpuhp_setup_state(); no callback runs
         // once this returns.
-        unsafe { bindings::__cpuhp_remove_state(self.state as _, false) };
+        unsafe { bindings::__cpuhp_remove_state(self.state, false) };
     }
 }
 
+/// # Safety
+///
+/// Called by the CPU hotplug core only, for a possible CPU.
 unsafe extern "C" fn cpu_up(cpu: c_uint) -> c_int {
     let mut control = CONTROL.lock();
     if let Some(up) = control.up.get_mut(cpu as usize) {
@@ -285,6 +288,9 @@ unsafe extern "C" fn cpu_up(cpu: c_uint) -> c_int {
     0
 }
 
+/// # Safety
+///
+/// Called by the CPU hotplug core only, for a possible CPU.
 unsafe extern "C" fn cpu_down(cpu: c_uint) -> c_int {
     let mut control = CONTROL.lock();
     if let Some(up) = control.up.get_mut(cpu as usize) {

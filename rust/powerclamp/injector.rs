@@ -231,6 +231,10 @@ fn now_ns() -> u64 {
 /// "Never" for [`shim::powerclamp_sleep_until`].
 const KTIME_MAX: u64 = i64::MAX as u64;
 
+/// # Safety
+///
+/// `data` is the `CpuStats` given by [`Thread::start`], valid until the
+/// thread has been stopped.
 unsafe extern "C" fn thread_main(data: *mut c_void) -> c_int {
     // SAFETY: `Thread::start` passes a `CpuStats` that outlives the thread:
     // its owner stops the thread (`Thread::stop`) before dropping it.
@@ -285,7 +289,7 @@ impl Thread {
                 Some(thread_main),
                 ptr::from_ref(stats).cast_mut().cast(),
                 stats.cpu,
-                c"kidle_inject/%u".as_ptr().cast(),
+                c"kidle_inject/%u".as_char_ptr(),
             )
         })?;
         let task = NonNull::new(task).ok_or(ENOMEM)?;

@@ -53,11 +53,11 @@ impl kernel::Module for Powerclamp {
         let session = clamp::SessionGuard::new()?;
         let dir = Dir::new(c"powerclamp");
         let status = KBox::pin_init(
-            dir.read_callback_file(c"status", (), &|_: &(), f| clamp::write_status(f)),
+            dir.read_callback_file(c"status", (), &|(): &(), f| clamp::write_status(f)),
             GFP_KERNEL,
         )?;
         let cpus = KBox::pin_init(
-            dir.read_callback_file(c"cpus", (), &|_: &(), f| clamp::write_cpus(f)),
+            dir.read_callback_file(c"cpus", (), &|(): &(), f| clamp::write_cpus(f)),
             GFP_KERNEL,
         )?;
         let hotplug = clamp::Hotplug::new()?;
