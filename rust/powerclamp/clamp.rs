@@ -429,9 +429,9 @@ unsafe extern "C" fn powerclamp_rs_param_get(name: *const c_char, buffer: *mut c
     let Some(param) = Param::from_name(name.to_bytes()) else {
         return EINVAL.to_errno();
     };
+    let len = bindings::PAGE_SIZE;
     // SAFETY: the caller's promise; nothing else uses the buffer meanwhile.
-    let buffer =
-        unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), bindings::PAGE_SIZE) };
+    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), len) };
     let mut f = Formatter::new(buffer);
     if param.write(&mut f, nr_cpu_ids()).is_err() || fmt::Write::write_char(&mut f, '\n').is_err() {
         return EINVAL.to_errno();
