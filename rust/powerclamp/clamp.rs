@@ -39,10 +39,7 @@ use crate::{
         State, //
     },
 };
-use core::ptr::{
-    self,
-    NonNull, //
-};
+use core::ptr;
 use kernel::{
     bindings,
     cpu::nr_cpu_ids,
@@ -322,14 +319,12 @@ impl Drop for CoolingDevice {
 
 /// Parameter writes reach the session while this exists.
 pub(crate) struct LiveParams {
-    module: NonNull<bindings::module>,
+    module: &'static ThisModule,
 }
 
 impl LiveParams {
     pub(crate) fn new(module: &'static ThisModule) -> Self {
-        let this = Self {
-            module: NonNull::new(module.as_ptr()).unwrap_or(NonNull::dangling()),
-        };
+        let this = Self { module };
         this.set(true);
         this
     }
@@ -348,11 +343,6 @@ impl Drop for LiveParams {
         self.set(false);
     }
 }
-
-// SAFETY: the module pointer may be used from any task.
-unsafe impl Send for LiveParams {}
-// SAFETY: as above; `set` serialises through the parameter lock.
-unsafe impl Sync for LiveParams {}
 
 #[no_mangle]
 extern "C" fn powerclamp_rs_max_state() -> c_ulong {
