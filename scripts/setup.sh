@@ -19,6 +19,8 @@ APT_PACKAGES=(
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	# Kernel build dependencies (openssl signs modules).
 	make flex bison bc libelf-dev libssl-dev openssl cpio kmod xz-utils python3
+	# The kernel's netlink code generator (scripts/ynl-gen.sh).
+	python3-yaml python3-jsonschema
 	# The guest: an emulator and a static busybox for the initramfs.
 	qemu-system-x86 busybox-static
 	# Guest programs the integration tests drive (copied with their libraries).

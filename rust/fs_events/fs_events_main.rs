@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! fs_events: filesystem events (free space and inode thresholds, errors,
+//! read-only transitions, unmounts, reports from other modules) multicast
+//! over generic netlink, configured through configfs.
+//!
+//! Documentation/fs_events.rst describes the interfaces; the netlink ABI is
+//! Documentation/netlink/specs/fs_events.yaml.
+
+use kernel::{
+    error::to_result,
+    configfs::{self, configfs_attrs},
+    page::PAGE_SIZE,
+    prelude::*,
+    sync::Arc,
+};
+
+mod config;
+mod netlink;
+mod registry;
+mod shim;
+mod threshold;
+#[allow(clippy::all, missing_docs, unreachable_pub)]
+mod uapi;
+mod watch;
+
+use config::Classes;
+use threshold::Threshold;
+use watch::Watch;
+
+/// `FS_EVENT_MESSAGE_MAX` of include/fs_events.h.
+const FS_EVENT_MESSAGE_MAX: usize = 255;
+
+module! {
+    type: FsEvents,
+    name: "fs_events",
+    authors: ["rust-kmods"],
+    description: "Filesystem events over generic netlink, configured through configfs",
+    license: "GPL",
+}
+
+/// The fsnotify group the marks belong to; freed once every mark is.
+struct FsnotifyGroup;
+
+impl FsnotifyGroup {
+    fn new() -> Result<Self> {
+        // SAFETY: once, from the module's init.
+        to_result(unsafe { shim::fs_events_fsnotify_init() })?;
+        Ok(FsnotifyGroup)
+    }
+}
+
+impl Drop for FsnotifyGroup {
+    fn drop(&mut self) {
+        // SAFETY: the group exists; configfs is gone, so every mark is detached.
+        unsafe { shim::fs_events_fsnotify_exit() };
+    }
+}
+
+/// The registered netlink family.
+struct Family;
+
+impl Family {
+    fn register() -> Result<Self> {
+        // SAFETY: once, from the module's init.
+        to_result(unsafe { shim::fs_events_genl_register() })?;
+        Ok(Family)
+    }
+}
+
+impl Drop for Family {
+    fn drop(&mut self) {
+        // SAFETY: registered by `register`.
+        unsafe { shim::fs_events_genl_unregister() };
+    }
+}
+
+/// Dropped in field order: configfs first (no new watches; configfs keeps the
+/// module while a watch directory exists, so none is left), then the poller,
+/// the family, and the fsnotify group, which waits for the marks' release.
+#[pin_data]
+struct FsEvents {
+    #[pin]
+    config: configfs::Subsystem<Root>,
+    _poller: registry::Poller,
+    _family: Family,
+    _group: FsnotifyGroup,
+}
+
+impl kernel::InPlaceModule for FsEvents {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        registry::init();
+        let root_type = configfs_attrs! {
+            container: configfs::Subsystem<Root>,
+            data: Root,
+            child: WatchDir,
+            attributes: [
+                stats: 0,
+            ],
+        };
+        try_pin_init!(Self {
+            _group: FsnotifyGroup::new()?,
+            _family: Family::register()?,
+            _poller: registry::Poller::start()?,
+            config <- configfs::Subsystem::new(c"fs_events", root_type, try_pin_init!(Root {})),
+        })
+    }
+}
+
+/// `/sys/kernel/config/fs_events`.
+#[pin_data]
+struct Root {}
+
+#[vtable]
+impl configfs::GroupOperations for Root {
+    type Child = WatchDir;
+
+    fn make_group(&self, name: &CStr) -> Result<impl PinInit<configfs::Group<WatchDir>, Error>> {
+        let watch_type = configfs_attrs! {
+            container: configfs::Group<WatchDir>,
+            data: WatchDir,
+            attributes: [
+                path: 0,
+                space_lower: 1,
+                space_upper: 2,
+                inodes_lower: 3,
+                inodes_upper: 4,
+                interval_ms: 5,
+                events: 6,
+                state: 7,
+            ],
+        };
+        let watch = registry::add(name)?;
+        Ok(configfs::Group::new(
+            name.try_into()?,
+            watch_type,
+            try_pin_init!(WatchDir { watch }),
+        ))
+    }
+}
+
+#[vtable]
+impl configfs::AttributeOperations<0> for Root {
+    type Data = Root;
+
+    fn show(_root: &Root, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let mut f = kernel::str::Formatter::new(page);
+        registry::write_stats(&mut f).map_err(|_| EINVAL)?;
+        Ok(f.bytes_written())
+    }
+}
+
+/// `/sys/kernel/config/fs_events/<watch>`: one watch, removed with the directory.
+#[pin_data(PinnedDrop)]
+struct WatchDir {
+    watch: Arc<Watch>,
+}
+
+#[pinned_drop]
+impl PinnedDrop for WatchDir {
+    fn drop(self: Pin<&mut Self>) {
+        registry::remove(&self.watch);
+    }
+}
+
+/// Writes `value` and a newline into a configfs page.
+fn show_line(page: &mut [u8; PAGE_SIZE], value: impl kernel::fmt::Display) -> Result<usize> {
+    use kernel::fmt::Write;
+    let mut f = kernel::str::Formatter::new(page);
+    f.write_fmt(fmt!("{value}\n")).map_err(|_| EINVAL)?;
+    Ok(f.bytes_written())
+}
+
+/// Applies a validated change to a watch's configuration and has it polled
+/// at once; `change` returning an error leaves the configuration as it was.
+fn reconfigure(dir: &WatchDir, change: impl FnOnce(&mut config::Config) -> Result) -> Result {
+    {
+        let mut inner = dir.watch.inner.lock();
+        change(&mut inner.config)?;
+        inner.reconfigured();
+    }
+    // SAFETY: no preconditions.
+    unsafe { shim::fs_events_poller_kick() };
+    Ok(())
+}
+
+#[vtable]
+impl configfs::AttributeOperations<0> for WatchDir {
+    type Data = WatchDir;
+
+    fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let inner = dir.watch.inner.lock();
+        match &inner.config.path {
+            Some(path) => show_line(page, path.to_str().map_err(|_| EINVAL)?),
+            None => show_line(page, ""),
+        }
+    }
+
+    fn store(dir: &WatchDir, page: &[u8]) -> Result {
+        dir.watch.set_path(config::parse_path(page)?)?;
+        // SAFETY: no preconditions.
+        unsafe { shim::fs_events_poller_kick() };
+        Ok(())
+    }
+}
+
+/// The four threshold attributes differ only in which side of which band.
+macro_rules! threshold_attribute {
+    ($id:literal, $band:ident, $get:ident, $with:ident) => {
+        #[vtable]
+        impl configfs::AttributeOperations<$id> for WatchDir {
+            type Data = WatchDir;
+
+            fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+                let value = dir.watch.inner.lock().config.$band.$get();
+                show_line(page, value)
+            }
+
+            fn store(dir: &WatchDir, page: &[u8]) -> Result {
+                let value = Threshold::parse(page)?;
+                reconfigure(dir, |config| {
+                    config.$band = config.$band.$with(value)?;
+                    Ok(())
+                })
+            }
+        }
+    };
+}
+
+threshold_attribute!(1, space, lower, with_lower);
+threshold_attribute!(2, space, upper, with_upper);
+threshold_attribute!(3, inodes, lower, with_lower);
+threshold_attribute!(4, inodes, upper, with_upper);
+
+#[vtable]
+impl configfs::AttributeOperations<5> for WatchDir {
+    type Data = WatchDir;
+
+    fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let value = dir.watch.inner.lock().config.interval_ms;
+        show_line(page, value)
+    }
+
+    fn store(dir: &WatchDir, page: &[u8]) -> Result {
+        let value = config::parse_interval(page)?;
+        reconfigure(dir, |config| {
+            config.interval_ms = value;
+            Ok(())
+        })
+    }
+}
+
+#[vtable]
+impl configfs::AttributeOperations<6> for WatchDir {
+    type Data = WatchDir;
+
+    fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let value = dir.watch.inner.lock().config.classes;
+        show_line(page, value)
+    }
+
+    fn store(dir: &WatchDir, page: &[u8]) -> Result {
+        let value = Classes::parse(page)?;
+        reconfigure(dir, |config| {
+            config.classes = value;
+            Ok(())
+        })
+    }
+}
+
+#[vtable]
+impl configfs::AttributeOperations<7> for WatchDir {
+    type Data = WatchDir;
+
+    fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let mut f = kernel::str::Formatter::new(page);
+        dir.watch.write_state(&mut f).map_err(|_| EINVAL)?;
+        Ok(f.bytes_written())
+    }
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fs_events_trace.h - trace events of the fs_events module.
+ *
+ * type is enum fs_events_event_type (include/uapi/fs_events.h).
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM fs_events
+
+#if !defined(_FS_EVENTS_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _FS_EVENTS_TRACE_H
+
+#include <linux/tracepoint.h>
+
+/* Every event the module emits, with what netlink said about delivery. */
+TRACE_EVENT(fs_events_emit,
+
+	TP_PROTO(u32 watch_id, u64 seq, u32 type, int result),
+
+	TP_ARGS(watch_id, seq, type, result),
+
+	TP_STRUCT__entry(
+		__field(u32, watch_id)
+		__field(u64, seq)
+		__field(u32, type)
+		__field(int, result)
+	),
+
+	TP_fast_assign(
+		__entry->watch_id = watch_id;
+		__entry->seq = seq;
+		__entry->type = type;
+		__entry->result = result;
+	),
+
+	TP_printk("watch=%u seq=%llu type=%s result=%d", __entry->watch_id,
+		  __entry->seq,
+		  __print_symbolic(__entry->type,
+				   { 1, "space-low" }, { 2, "space-ok" },
+				   { 3, "inodes-low" }, { 4, "inodes-ok" },
+				   { 5, "error" }, { 6, "read-only" },
+				   { 7, "read-write" }, { 8, "unmount" },
+				   { 9, "lost" }, { 10, "report" }),
+		  __entry->result)
+);
+
+/* Every statfs poll of a watch and when the next one is due. */
+TRACE_EVENT(fs_events_poll,
+
+	TP_PROTO(u32 watch_id, u64 blocks_free, u64 inodes_free, bool read_only,
+		 u32 next_ms),
+
+	TP_ARGS(watch_id, blocks_free, inodes_free, read_only, next_ms),
+
+	TP_STRUCT__entry(
+		__field(u32, watch_id)
+		__field(u64, blocks_free)
+		__field(u64, inodes_free)
+		__field(bool, read_only)
+		__field(u32, next_ms)
+	),
+
+	TP_fast_assign(
+		__entry->watch_id = watch_id;
+		__entry->blocks_free = blocks_free;
+		__entry->inodes_free = inodes_free;
+		__entry->read_only = read_only;
+		__entry->next_ms = next_ms;
+	),
+
+	TP_printk("watch=%u blocks_free=%llu inodes_free=%llu read_only=%d next_ms=%u",
+		  __entry->watch_id, __entry->blocks_free, __entry->inodes_free,
+		  __entry->read_only, __entry->next_ms)
+);
+
+#endif /* _FS_EVENTS_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE fs_events_trace
+#include <trace/define_trace.h>
