@@ -12,6 +12,7 @@
 
 #include <linux/nsproxy.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "fs_events_nl.c"
 #include "fs_events_shim.h"

@@ -53,9 +53,15 @@ impl kernel::fmt::Display for Threshold {
     }
 }
 
-/// `a * b / c` without overflow for the sizes statfs reports.
+/// `a * b / c`, exact unless the result itself does not fit (then it
+/// saturates); no 128-bit division, which the kernel does not link.
 fn mul_div(a: u64, b: u64, c: u64) -> u64 {
-    ((a as u128 * b as u128) / c as u128) as u64
+    match a.checked_mul(b) {
+        Some(product) => product / c,
+        None => (a / c)
+            .saturating_mul(b)
+            .saturating_add((a % c).saturating_mul(b) / c),
+    }
 }
 
 /// Parses a non-empty run of ASCII digits that fits a `u64`.

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Decoding fs_events messages and tracking each watch's sequence numbers.
+
+use crate::uapi;
+use anyhow::Result;
+use neli::genl::Genlmsghdr;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// One decoded message: its attributes as named JSON values, in spec order.
+pub struct Event {
+    fields: Vec<(&'static str, Value)>,
+    kind: u32,
+    watch_id: u32,
+    seq: u64,
+}
+
+/// The spec's name of an event type.
+fn type_name(kind: u32) -> &'static str {
+    match kind {
+        uapi::FS_EVENTS_EVENT_TYPE_SPACE_LOW => "space-low",
+        uapi::FS_EVENTS_EVENT_TYPE_SPACE_OK => "space-ok",
+        uapi::FS_EVENTS_EVENT_TYPE_INODES_LOW => "inodes-low",
+        uapi::FS_EVENTS_EVENT_TYPE_INODES_OK => "inodes-ok",
+        uapi::FS_EVENTS_EVENT_TYPE_ERROR => "error",
+        uapi::FS_EVENTS_EVENT_TYPE_READ_ONLY => "read-only",
+        uapi::FS_EVENTS_EVENT_TYPE_READ_WRITE => "read-write",
+        uapi::FS_EVENTS_EVENT_TYPE_UNMOUNT => "unmount",
+        uapi::FS_EVENTS_EVENT_TYPE_LOST => "lost",
+        uapi::FS_EVENTS_EVENT_TYPE_REPORT => "report",
+        uapi::FS_EVENTS_EVENT_TYPE_STATE => "state",
+        _ => "unknown",
+    }
+}
+
+enum Kind {
+    U32,
+    U64,
+    Str,
+    Flag,
+}
+
+/// Every attribute: its number, its key in the output, its type.
+const ATTRS: &[(u32, &str, Kind)] = &[
+    (uapi::FS_EVENTS_A_EVENT_SEQ, "seq", Kind::U64),
+    (uapi::FS_EVENTS_A_EVENT_TYPE, "type", Kind::U32),
+    (uapi::FS_EVENTS_A_EVENT_WATCH_ID, "watch_id", Kind::U32),
+    (uapi::FS_EVENTS_A_EVENT_WATCH, "watch", Kind::Str),
+    (uapi::FS_EVENTS_A_EVENT_PATH, "path", Kind::Str),
+    (uapi::FS_EVENTS_A_EVENT_TIMESTAMP, "timestamp_ns", Kind::U64),
+    (uapi::FS_EVENTS_A_EVENT_DEV_MAJOR, "dev_major", Kind::U32),
+    (uapi::FS_EVENTS_A_EVENT_DEV_MINOR, "dev_minor", Kind::U32),
+    (uapi::FS_EVENTS_A_EVENT_FS_TYPE, "fs_type", Kind::Str),
+    (uapi::FS_EVENTS_A_EVENT_BLOCK_SIZE, "block_size", Kind::U32),
+    (
+        uapi::FS_EVENTS_A_EVENT_BLOCKS_FREE,
+        "blocks_free",
+        Kind::U64,
+    ),
+    (
+        uapi::FS_EVENTS_A_EVENT_BLOCKS_TOTAL,
+        "blocks_total",
+        Kind::U64,
+    ),
+    (
+        uapi::FS_EVENTS_A_EVENT_INODES_FREE,
+        "inodes_free",
+        Kind::U64,
+    ),
+    (
+        uapi::FS_EVENTS_A_EVENT_INODES_TOTAL,
+        "inodes_total",
+        Kind::U64,
+    ),
+    (uapi::FS_EVENTS_A_EVENT_ERROR, "error", Kind::U32),
+    (
+        uapi::FS_EVENTS_A_EVENT_ERROR_COUNT,
+        "error_count",
+        Kind::U32,
+    ),
+    (uapi::FS_EVENTS_A_EVENT_LOST_COUNT, "lost_count", Kind::U64),
+    (
+        uapi::FS_EVENTS_A_EVENT_LOST_FIRST_SEQ,
+        "lost_first_seq",
+        Kind::U64,
+    ),
+    (
+        uapi::FS_EVENTS_A_EVENT_LOST_LAST_SEQ,
+        "lost_last_seq",
+        Kind::U64,
+    ),
+    (uapi::FS_EVENTS_A_EVENT_CODE, "code", Kind::U32),
+    (uapi::FS_EVENTS_A_EVENT_MESSAGE, "message", Kind::Str),
+    (uapi::FS_EVENTS_A_EVENT_ORIGIN, "origin", Kind::Str),
+    (uapi::FS_EVENTS_A_EVENT_MOUNTED, "mounted", Kind::Flag),
+    (uapi::FS_EVENTS_A_EVENT_READ_ONLY, "read_only", Kind::Flag),
+    (uapi::FS_EVENTS_A_EVENT_SPACE_LOW, "space_low", Kind::Flag),
+    (uapi::FS_EVENTS_A_EVENT_INODES_LOW, "inodes_low", Kind::Flag),
+    (
+        uapi::FS_EVENTS_A_EVENT_INTERVAL_MS,
+        "interval_ms",
+        Kind::U32,
+    ),
+];
+
+fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
+    Some(match kind {
+        Kind::U32 => json!(u32::from_ne_bytes(payload.get(..4)?.try_into().ok()?)),
+        Kind::U64 => json!(u64::from_ne_bytes(payload.get(..8)?.try_into().ok()?)),
+        Kind::Str => {
+            let text = payload.split(|&b| b == 0).next().unwrap_or_default();
+            json!(String::from_utf8_lossy(text))
+        }
+        Kind::Flag => json!(true),
+    })
+}
+
+impl Event {
+    pub fn parse(genl: &Genlmsghdr<u8, u16>) -> Result<Event> {
+        let handle = genl.get_attr_handle();
+        let mut fields = Vec::new();
+        for (number, key, kind) in ATTRS {
+            let Some(attr) = handle.get_attribute(*number as u16) else {
+                continue;
+            };
+            if let Some(value) = decode(kind, attr.nla_payload.as_ref()) {
+                fields.push((*key, value));
+            }
+        }
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| v.as_u64())
+        };
+        let kind = get("type").unwrap_or(0) as u32;
+        let watch_id = get("watch_id").unwrap_or(0) as u32;
+        let seq = get("seq").unwrap_or(0);
+        for (key, value) in fields.iter_mut() {
+            if *key == "type" {
+                *value = json!(type_name(kind));
+            }
+        }
+        Ok(Event {
+            fields,
+            kind,
+            watch_id,
+            seq,
+        })
+    }
+
+    pub fn is_state(&self) -> bool {
+        self.kind == uapi::FS_EVENTS_EVENT_TYPE_STATE
+    }
+
+    pub fn json(&self) -> String {
+        let map: Map<String, Value> = self
+            .fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        Value::Object(map).to_string()
+    }
+
+    /// `key=value` pairs; strings with spaces are quoted.
+    pub fn text(&self) -> String {
+        let pairs: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) if s.is_empty() || s.contains(' ') => format!("{k}={s:?}"),
+                Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect();
+        pairs.join(" ")
+    }
+}
+
+/// Sequence numbers missing between two events of one watch.
+pub struct Gap {
+    watch_id: u32,
+    first: u64,
+    last: u64,
+}
+
+impl Gap {
+    pub fn text(&self) -> String {
+        format!(
+            "gap watch_id={} missing_first_seq={} missing_last_seq={}",
+            self.watch_id, self.first, self.last
+        )
+    }
+
+    pub fn json(&self) -> String {
+        json!({"gap": {"watch_id": self.watch_id, "missing_first_seq": self.first, "missing_last_seq": self.last}})
+            .to_string()
+    }
+}
+
+/// The last sequence number seen per watch.
+#[derive(Default)]
+pub struct GapTracker {
+    last: HashMap<u32, u64>,
+    pub missing: u64,
+    pub lost_reported: u64,
+    pub overruns: u64,
+}
+
+impl GapTracker {
+    /// Records `event`; returns the gap before it, if any. A state reply
+    /// sets the baseline (its seq is the last one used).
+    pub fn observe(&mut self, event: &Event) -> Option<Gap> {
+        if event.kind == uapi::FS_EVENTS_EVENT_TYPE_LOST {
+            let count = event
+                .fields
+                .iter()
+                .find(|(k, _)| *k == "lost_count")
+                .and_then(|(_, v)| v.as_u64());
+            self.lost_reported += count.unwrap_or(0);
+        }
+        let previous = self.last.insert(event.watch_id, event.seq);
+        if event.is_state() {
+            // A state reply may arrive after events it already counts.
+            if previous.is_some_and(|p| p > event.seq) {
+                self.last.insert(event.watch_id, previous.unwrap_or(0));
+            }
+            return None;
+        }
+        let expected = previous.map_or(event.seq, |p| p + 1);
+        if event.seq > expected {
+            self.missing += event.seq - expected;
+            return Some(Gap {
+                watch_id: event.watch_id,
+                first: expected,
+                last: event.seq - 1,
+            });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: u32, watch_id: u32, seq: u64) -> Event {
+        Event {
+            fields: vec![("seq", json!(seq))],
+            kind,
+            watch_id,
+            seq,
+        }
+    }
+
+    #[test]
+    fn gaps_are_per_watch() {
+        let mut t = GapTracker::default();
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_SPACE_LOW, 1, 1))
+            .is_none());
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_ERROR, 2, 1))
+            .is_none());
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_SPACE_OK, 1, 2))
+            .is_none());
+        let gap = t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_LOST, 1, 5))
+            .unwrap();
+        assert_eq!((gap.first, gap.last), (3, 4));
+        assert_eq!(t.missing, 2);
+    }
+
+    #[test]
+    fn a_state_reply_sets_the_baseline() {
+        let mut t = GapTracker::default();
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_STATE, 1, 7))
+            .is_none());
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_ERROR, 1, 8))
+            .is_none());
+        // A late state reply does not move the baseline back.
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_STATE, 1, 7))
+            .is_none());
+        assert!(t
+            .observe(&event(uapi::FS_EVENTS_EVENT_TYPE_ERROR, 1, 9))
+            .is_none());
+        assert_eq!(t.missing, 0);
+    }
+
+    #[test]
+    fn text_quotes_strings_with_spaces() {
+        let e = Event {
+            fields: vec![
+                ("type", json!("report")),
+                ("message", json!("disk on fire")),
+                ("code", json!(7)),
+            ],
+            kind: uapi::FS_EVENTS_EVENT_TYPE_REPORT,
+            watch_id: 1,
+            seq: 1,
+        };
+        assert_eq!(e.text(), "type=report message=\"disk on fire\" code=7");
+        assert_eq!(
+            e.json(),
+            r#"{"code":7,"message":"disk on fire","type":"report"}"#
+        );
+    }
+}
