@@ -46,7 +46,7 @@ CARGO ?= cargo
 export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
 
 .PHONY: all modules kernel setup sign samples samples-test run check bench clean \
-	help fmt fmtcheck clippy checkpatch lint
+	help fmt fmtcheck clippy checkpatch ynlcheck lint
 
 all: modules
 
@@ -96,7 +96,9 @@ clippy: $(KERNEL_DEP)
 	@! grep -q -E '^(warning|error)' $(BUILD)/clippy.log
 checkpatch:
 	@scripts/lint.sh checkpatch
-lint: fmtcheck checkpatch clippy
+ynlcheck:
+	@scripts/ynl-gen.sh --check
+lint: ynlcheck fmtcheck checkpatch clippy
 
 clean:
 	rm -rf $(BUILD)
@@ -111,7 +113,8 @@ help:
 	@echo '  make check EXTRA_TESTS=dir   also run the KTAP scripts in dir inside the guest'
 	@echo '  make bench           run the benchmarks'
 	@echo '  make sign            collect build/ko/*.ko and their signing variants'
-	@echo '  make lint            rustfmt --check, checkpatch.pl, CLIPPY=1 build, cargo clippy'
+	@echo '  make lint            generated netlink code up to date, rustfmt --check, checkpatch.pl,'
+	@echo '                      CLIPPY=1 build, cargo clippy'
 	@echo '  make samples         build the userspace programs in samples/'
 	@echo '  make samples-test    cargo test for them'
 	@echo '  make setup | kernel  install the toolchain | build the test kernel'

@@ -6,7 +6,8 @@
  *   the kernel crate's bindings, and superblock marks need an ops table whose
  *   handle_event unpacks the error report with static inline helpers.
  * - The poller's sleep: wait_event_interruptible_timeout() is a macro.
- * - Path lookup: kern_path() and the mount-root test (namei.h, mount.h are
+ * - Path lookup: vfs_path_lookup() from the configuring process's root
+ *   (get_fs_root() is inline) and the mount-root test (namei.h, mount.h are
  *   not in the bindings either).
  * - Trace events: TRACE_EVENT() is preprocessor work, and the kernel crate's
  *   declare_trace! reaches only events its own bindings include.
@@ -15,6 +16,7 @@
  * Everything else (configuration, thresholds, polling, events) is Rust.
  */
 
+#include <linux/fs_struct.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -38,6 +40,11 @@ struct fs_events_mark {
 	/* The Rust watch; the mark owns one reference to it. */
 	const void *watch;
 	const struct super_block *sb;
+	/*
+	 * The configuring process's root, which the path is resolved against:
+	 * the poller is a kernel thread, whose root is not that process's.
+	 */
+	struct path root;
 };
 
 static struct fsnotify_group *fs_events_group;
@@ -87,6 +94,7 @@ static void fs_events_free_mark(struct fsnotify_mark *mark)
 
 	if (m->watch)
 		fs_events_rs_mark_freed(m->watch);
+	path_put(&m->root);
 	kfree(m);
 }
 
@@ -124,17 +132,22 @@ int fs_events_mark_attach(const char *name, const void *watch,
 	struct path path;
 	int err;
 
-	err = kern_path(name, LOOKUP_FOLLOW, &path);
-	if (err)
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	get_fs_root(current->fs, &m->root);
+	err = vfs_path_lookup(m->root.dentry, m->root.mnt, name, LOOKUP_FOLLOW,
+			      &path);
+	if (err) {
+		path_put(&m->root);
+		kfree(m);
 		return err;
-	if (path.dentry != path.mnt->mnt_root) {
-		err = -EINVAL;
-		goto out;
 	}
 	sb = path.dentry->d_sb;
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m) {
-		err = -ENOMEM;
+	if (path.dentry != path.mnt->mnt_root) {
+		path_put(&m->root);
+		kfree(m);
+		err = -EINVAL;
 		goto out;
 	}
 	fsnotify_init_mark(&m->mark, fs_events_group);
@@ -175,7 +188,8 @@ int fs_events_path_statfs(const char *name, const struct fs_events_mark *m,
 	struct path path;
 	int err;
 
-	err = kern_path(name, LOOKUP_FOLLOW, &path);
+	err = vfs_path_lookup(m->root.dentry, m->root.mnt, name, LOOKUP_FOLLOW,
+			      &path);
 	if (err)
 		return err;
 	if (path.dentry != path.mnt->mnt_root || path.dentry->d_sb != m->sb)

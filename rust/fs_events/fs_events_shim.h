@@ -21,7 +21,7 @@ int fs_events_fsnotify_init(void);
 void fs_events_fsnotify_exit(void);
 
 /*
- * Resolve @name; it must be the root of a mount (-EINVAL otherwise, -ENOENT
+ * Resolve @name against the caller's root; it must be the root of a mount (-EINVAL otherwise, -ENOENT
  * and the like from the lookup). Then put an FS_ERROR mark on its superblock
  * carrying @watch and fill the filesystem's identity. Holds the path only for
  * the duration of the call.
@@ -45,7 +45,7 @@ struct fs_events_statfs {
 };
 
 /*
- * statfs of @name, which must still be the root of a mount of the marked
+ * statfs of @name (resolved against the root captured at attach), which must still be the root of a mount of the marked
  * superblock: -ESTALE when it is not (unmounted, or another filesystem
  * mounted there), lookup errors as they come.
  */

@@ -54,15 +54,15 @@ fse_count() {
 # fse_wait LOG TYPE N [WATCH]: wait up to 5 s for N events of TYPE.
 fse_wait() {
 	i=0
-	while [ "$(fse_count "$@")" -lt "$3" ] && [ $i -lt 100 ]; do
+	while [ "$(fse_count "$1" "$2" "${4:-}")" -lt "$3" ] && [ $i -lt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ "$(fse_count "$@")" -ge "$3" ]
+	[ "$(fse_count "$1" "$2" "${4:-}")" -ge "$3" ]
 }
 
 # fse_expect_count LOG TYPE N [WATCH]: exactly N events of TYPE.
 fse_expect_count() {
-	got=$(fse_count "$@")
+	got=$(fse_count "$1" "$2" "${4:-}")
 	[ "$got" -eq "$3" ] || { echo "$got $2 events, expected $3"; grep . "$1"; return 1; }
 }

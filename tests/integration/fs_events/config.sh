@@ -14,7 +14,7 @@ fse_tmpfs /tmp/fse/cfg size=1M
 # refused ATTR VALUE ERRNO_TEXT: the write fails and ATTR reads as before.
 refused() {
 	before=$(cat "$W/$1")
-	if out=$(sh -c "printf '%s\n' '$2' >'$W/$1'" 2>&1); then
+	if out=$(sh -c "echo '$2' >'$W/$1'" 2>&1); then
 		echo "# $1=$2 accepted"
 		return 1
 	fi
