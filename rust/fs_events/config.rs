@@ -32,7 +32,10 @@ impl Classes {
         let mut classes = 0;
         let mut words = 0;
         let mut none = false;
-        for word in text.split(|c| matches!(c, b' ' | b',' | b'\n')).filter(|w| !w.is_empty()) {
+        for word in text
+            .split(|c| matches!(c, b' ' | b',' | b'\n'))
+            .filter(|w| !w.is_empty())
+        {
             words += 1;
             match word {
                 b"all" => classes = Classes::ALL.0,
@@ -101,7 +104,9 @@ pub(crate) fn parse_path(text: &[u8]) -> Result<Option<CString>> {
     let mut bytes = KVec::with_capacity(text.len() + 1, GFP_KERNEL)?;
     bytes.extend_from_slice(text, GFP_KERNEL)?;
     bytes.push(0, GFP_KERNEL)?;
-    Ok(Some(CString::try_from(CStr::from_bytes_with_nul(&bytes).map_err(|_| EINVAL)?)?))
+    Ok(Some(CString::try_from(
+        CStr::from_bytes_with_nul(&bytes).map_err(|_| EINVAL)?,
+    )?))
 }
 
 /// What a watch is configured to do.
@@ -147,7 +152,14 @@ mod tests {
 
     #[test]
     fn classes_reject_unknown_words_and_empty_input() {
-        for bad in [&b""[..], b"\n", b"spaces", b"none space", b"SPACE", b"all,bogus"] {
+        for bad in [
+            &b""[..],
+            b"\n",
+            b"spaces",
+            b"none space",
+            b"SPACE",
+            b"all,bogus",
+        ] {
             assert_eq!(Classes::parse(bad), Err(EINVAL));
         }
     }

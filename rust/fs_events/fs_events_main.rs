@@ -8,8 +8,8 @@
 //! Documentation/netlink/specs/fs_events.yaml.
 
 use kernel::{
-    error::to_result,
     configfs::{self, configfs_attrs},
+    error::to_result,
     page::PAGE_SIZE,
     prelude::*,
     sync::Arc,

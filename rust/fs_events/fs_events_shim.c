@@ -132,7 +132,7 @@ int fs_events_mark_attach(const char *name, const void *watch,
 	struct path path;
 	int err;
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = kzalloc_obj(*m, GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
 	get_fs_root(current->fs, &m->root);

@@ -43,7 +43,12 @@ impl Msg {
     fn put(&mut self, attr: u32, data: &[u8]) -> Result {
         // SAFETY: `skb` is valid (type invariant); `data` is readable for its length.
         let ret = unsafe {
-            bindings::nla_put(self.skb, attr as c_int, data.len() as c_int, data.as_ptr().cast())
+            bindings::nla_put(
+                self.skb,
+                attr as c_int,
+                data.len() as c_int,
+                data.as_ptr().cast(),
+            )
         };
         to_result(ret)
     }

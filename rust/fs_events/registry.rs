@@ -120,7 +120,9 @@ unsafe extern "C" fn poller_main(_data: *mut c_void) -> c_int {
         }
         let timeout = match next {
             u64::MAX => 0,
-            due => due.saturating_sub(crate::watch::now_ms()).clamp(1, u32::MAX.into()) as u32,
+            due => due
+                .saturating_sub(crate::watch::now_ms())
+                .clamp(1, u32::MAX.into()) as u32,
         };
         // SAFETY: called from the poller kthread.
         unsafe { shim::fs_events_poller_sleep(timeout) };

@@ -204,9 +204,15 @@ pub(crate) fn next_interval(
     };
     // Low: waiting for free to rise to upper; otherwise for it to fall below lower.
     let (distance, rate_per_ms) = if level.is_low() {
-        (upper.saturating_sub(current), current.saturating_sub(previous))
+        (
+            upper.saturating_sub(current),
+            current.saturating_sub(previous),
+        )
     } else {
-        (current.saturating_sub(lower), previous.saturating_sub(current))
+        (
+            current.saturating_sub(lower),
+            previous.saturating_sub(current),
+        )
     };
     if rate_per_ms == 0 || elapsed_ms == 0 {
         return interval_ms;
@@ -263,7 +269,10 @@ mod tests {
         assert_eq!(band.with_lower(Threshold::Percent(30)), Err(EINVAL));
         assert_eq!(band.with_upper(Threshold::Percent(5)), Err(EINVAL));
         assert_eq!(band.with_lower(Threshold::Count(5)), Err(EINVAL));
-        assert_eq!(band.with_lower(Threshold::Percent(20)).map(|b| b.lower()), Ok(Threshold::Percent(20)));
+        assert_eq!(
+            band.with_lower(Threshold::Percent(20)).map(|b| b.lower()),
+            Ok(Threshold::Percent(20))
+        );
         // Either side off lifts the ordering rule.
         let band = Band::OFF.with_lower(Threshold::Count(100)).unwrap();
         assert_eq!(band.upper(), Threshold::Off);
@@ -303,17 +312,38 @@ mod tests {
         let band = Band::OFF.with_lower(Threshold::Count(1000)).unwrap();
         let level = Level::default();
         // Not moving, or moving away: the configured interval.
-        assert_eq!(next_interval(1000, &band, &level, 10000, 5000, 5000, 1000), 1000);
-        assert_eq!(next_interval(1000, &band, &level, 10000, 4000, 5000, 1000), 1000);
+        assert_eq!(
+            next_interval(1000, &band, &level, 10000, 5000, 5000, 1000),
+            1000
+        );
+        assert_eq!(
+            next_interval(1000, &band, &level, 10000, 4000, 5000, 1000),
+            1000
+        );
         // 4000 left at 1 per ms: half of 4000 ms, capped at the interval.
-        assert_eq!(next_interval(1000, &band, &level, 10000, 6000, 5000, 1000), 1000);
+        assert_eq!(
+            next_interval(1000, &band, &level, 10000, 6000, 5000, 1000),
+            1000
+        );
         // 400 left at 1 per ms: 200 ms.
-        assert_eq!(next_interval(1000, &band, &level, 10000, 2400, 1400, 1000), 200);
+        assert_eq!(
+            next_interval(1000, &band, &level, 10000, 2400, 1400, 1000),
+            200
+        );
         // Nearly there: the floor, interval / 16.
-        assert_eq!(next_interval(1000, &band, &level, 10000, 2001, 1001, 1000), 62);
-        assert_eq!(next_interval(100, &band, &level, 10000, 2001, 1001, 1000), MIN_INTERVAL_MS);
+        assert_eq!(
+            next_interval(1000, &band, &level, 10000, 2001, 1001, 1000),
+            62
+        );
+        assert_eq!(
+            next_interval(100, &band, &level, 10000, 2001, 1001, 1000),
+            MIN_INTERVAL_MS
+        );
         // Off: the configured interval.
-        assert_eq!(next_interval(1000, &Band::OFF, &level, 10000, 2001, 1001, 1000), 1000);
+        assert_eq!(
+            next_interval(1000, &Band::OFF, &level, 10000, 2001, 1001, 1000),
+            1000
+        );
     }
 
     #[test]
@@ -325,6 +355,9 @@ mod tests {
         let mut level = Level::default();
         assert_eq!(level.update(&band, 500, 10000), Some(Crossing::Low));
         // Rising at 1 per ms with 1000 to go: 500 ms.
-        assert_eq!(next_interval(1000, &band, &level, 10000, 0, 1000, 1000), 500);
+        assert_eq!(
+            next_interval(1000, &band, &level, 10000, 0, 1000, 1000),
+            500
+        );
     }
 }

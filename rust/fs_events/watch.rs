@@ -19,9 +19,9 @@ use core::ptr;
 use kernel::{
     bindings,
     error::to_result,
-    str::CString,
     new_mutex,
     prelude::*,
+    str::CString,
     sync::{
         atomic::{Atomic, Relaxed},
         Arc, Mutex,
@@ -70,10 +70,16 @@ struct Lost {
 /// What an event says beyond what every event carries.
 enum Event<'a> {
     Crossing(u32),
-    Error { errno: u32 },
+    Error {
+        errno: u32,
+    },
     ReadOnly(bool),
     Unmount,
-    Report { code: u32, message: Option<&'a CStr>, origin: &'a CStr },
+    Report {
+        code: u32,
+        message: Option<&'a CStr>,
+        origin: &'a CStr,
+    },
     Lost,
 }
 
@@ -321,12 +327,20 @@ impl Watch {
         let previous = inner.sample.replace(sample);
         let config = &inner.config;
         let (space, inodes, classes) = (config.space, config.inodes, config.classes);
-        let space_crossing = inner.space.update(&space, sample.blocks_free, sample.blocks_total);
-        let inodes_crossing = inner.inodes.update(&inodes, sample.inodes_free, sample.inodes_total);
+        let space_crossing = inner
+            .space
+            .update(&space, sample.blocks_free, sample.blocks_total);
+        let inodes_crossing = inner
+            .inodes
+            .update(&inodes, sample.inodes_free, sample.inodes_total);
         // The first sample reports a read-only mount; later ones each change.
         let was_read_only = previous.map_or(false, |p| p.read_only);
         if sample.read_only != was_read_only && classes.contains(Classes::READONLY) {
-            self.emit(inner, Event::ReadOnly(sample.read_only), bindings::GFP_KERNEL);
+            self.emit(
+                inner,
+                Event::ReadOnly(sample.read_only),
+                bindings::GFP_KERNEL,
+            );
         }
         if let (Some(crossing), true) = (space_crossing, classes.contains(Classes::SPACE)) {
             let kind = match crossing {
@@ -426,7 +440,13 @@ impl Watch {
         }
     }
 
-    fn build(&self, inner: &Inner, event: &Event<'_>, seq: u64, gfp: bindings::gfp_t) -> Result<EventSkb> {
+    fn build(
+        &self,
+        inner: &Inner,
+        event: &Event<'_>,
+        seq: u64,
+        gfp: bindings::gfp_t,
+    ) -> Result<EventSkb> {
         let skb = EventSkb::new(gfp)?;
         // SAFETY: `skb` is ours until sent or dropped.
         let mut msg = unsafe { Msg::start(skb.as_ptr(), 0, 0, 0, uapi::FS_EVENTS_CMD_EVENT)? };
@@ -499,14 +519,30 @@ impl Watch {
     /// # Safety
     ///
     /// `skb` must be the dump's valid skb.
-    pub(crate) unsafe fn dump_state(&self, skb: *mut bindings::sk_buff, portid: u32, seq: u32) -> Result {
+    pub(crate) unsafe fn dump_state(
+        &self,
+        skb: *mut bindings::sk_buff,
+        portid: u32,
+        seq: u32,
+    ) -> Result {
         let inner = self.inner.lock();
         // SAFETY: `skb` is valid by the function's contract.
         let mut msg = unsafe {
-            Msg::start(skb, portid, seq, bindings::NLM_F_MULTI, uapi::FS_EVENTS_CMD_GET_STATE)?
+            Msg::start(
+                skb,
+                portid,
+                seq,
+                bindings::NLM_F_MULTI,
+                uapi::FS_EVENTS_CMD_GET_STATE,
+            )?
         };
         let result = (|| {
-            self.put_common(&mut msg, &inner, uapi::FS_EVENTS_EVENT_TYPE_STATE, inner.seq)?;
+            self.put_common(
+                &mut msg,
+                &inner,
+                uapi::FS_EVENTS_EVENT_TYPE_STATE,
+                inner.seq,
+            )?;
             msg.put_u32(uapi::FS_EVENTS_A_EVENT_ERROR_COUNT, inner.errors)?;
             msg.put_flag(uapi::FS_EVENTS_A_EVENT_MOUNTED, inner.armed.is_some())?;
             msg.put_flag(uapi::FS_EVENTS_A_EVENT_SPACE_LOW, inner.space.is_low())?;
