@@ -58,12 +58,17 @@ struct Args {
     ready_file: Option<std::path::PathBuf>,
 }
 
-fn set_sockopt(sock: &NlSocketHandle, name: libc::c_int, value: &[u8]) -> Result<()> {
+fn set_sockopt(
+    sock: &NlSocketHandle,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: &[u8],
+) -> Result<()> {
     // SAFETY: `value` is readable for its length.
     let ret = unsafe {
         libc::setsockopt(
             sock.as_raw_fd(),
-            libc::SOL_SOCKET,
+            level,
             name,
             value.as_ptr().cast(),
             value.len() as libc::socklen_t,
@@ -109,6 +114,7 @@ fn main() -> Result<()> {
     if let Some(bytes) = args.rcvbuf {
         set_sockopt(
             &sock,
+            libc::SOL_SOCKET,
             libc::SO_RCVBUFFORCE,
             &(bytes as libc::c_int).to_ne_bytes(),
         )?;
@@ -125,8 +131,16 @@ fn main() -> Result<()> {
                 std::mem::size_of::<libc::timeval>(),
             )
         };
-        set_sockopt(&sock, libc::SO_RCVTIMEO, bytes)?;
+        set_sockopt(&sock, libc::SOL_SOCKET, libc::SO_RCVTIMEO, bytes)?;
     }
+    // Without this, the kernel does not tell fs_events that this socket's
+    // buffer overflowed, and the module cannot report the loss.
+    set_sockopt(
+        &sock,
+        libc::SOL_NETLINK,
+        libc::NETLINK_BROADCAST_ERROR,
+        &1i32.to_ne_bytes(),
+    )?;
     if !args.dump_only {
         let group = sock
             .resolve_nl_mcast_group(family_name, group_name)
