@@ -82,10 +82,10 @@ bench: sign samples
 
 fmt:
 	@scripts/lint.sh fmt
-	$(CARGO) fmt --manifest-path samples/Cargo.toml
+	$(CARGO) fmt --all --manifest-path samples/Cargo.toml
 fmtcheck:
 	@scripts/lint.sh fmtcheck
-	$(CARGO) fmt --check --manifest-path samples/Cargo.toml
+	$(CARGO) fmt --all --check --manifest-path samples/Cargo.toml
 	$(CARGO) clippy --locked --quiet --manifest-path samples/Cargo.toml -- -D warnings
 clippy: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/clippy
