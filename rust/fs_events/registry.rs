@@ -102,6 +102,10 @@ fn snapshot() -> Result<KVec<Arc<Watch>>> {
 
 /// The poller thread: polls each due watch, then sleeps until the next one
 /// is due or a configuration change kicks it.
+///
+/// # Safety
+///
+/// Only as the function of a kthread that `kthread_stop()` ends.
 unsafe extern "C" fn poller_main(_data: *mut c_void) -> c_int {
     // SAFETY: called from a kthread.
     while !unsafe { bindings::kthread_should_stop() } {
@@ -184,18 +188,33 @@ unsafe fn borrow_watch<'a>(watch: *const c_void) -> &'a Watch {
     unsafe { &*watch.cast::<Watch>() }
 }
 
+/// Called by the C mark callbacks (`fs_events_shim.c`).
+///
+/// # Safety
+///
+/// `watch` is the cookie of a mark that is not yet freed.
 #[no_mangle]
 unsafe extern "C" fn fs_events_rs_fs_error(watch: *const c_void, error: c_int) {
     // SAFETY: the C side passes the cookie of a live mark.
     unsafe { borrow_watch(watch) }.fs_error(error);
 }
 
+/// Called by the C mark callbacks (`fs_events_shim.c`).
+///
+/// # Safety
+///
+/// `watch` is the cookie of a mark that is not yet freed.
 #[no_mangle]
 unsafe extern "C" fn fs_events_rs_sb_gone(watch: *const c_void, mark: *const shim::FsEventsMark) {
     // SAFETY: the C side passes the cookie of a live mark.
     unsafe { borrow_watch(watch) }.sb_gone(mark);
 }
 
+/// Called by the C mark callbacks (`fs_events_shim.c`).
+///
+/// # Safety
+///
+/// `watch` is the cookie of a mark that is not yet freed.
 #[no_mangle]
 unsafe extern "C" fn fs_events_rs_mark_freed(watch: *const c_void) {
     // SAFETY: the mark's reference, from `Arc::into_raw` in `Watch::set_path`;
@@ -205,6 +224,10 @@ unsafe extern "C" fn fs_events_rs_mark_freed(watch: *const c_void) {
 
 /// The get-state dump: one message per watch of the caller's network
 /// namespace, from index `*cursor` of the registry on.
+///
+/// # Safety
+///
+/// `skb`, `net` and `cursor` are the running dump's (`fs_events_genl.c`).
 #[no_mangle]
 unsafe extern "C" fn fs_events_rs_dump(
     skb: *mut bindings::sk_buff,
@@ -217,7 +240,7 @@ unsafe extern "C" fn fs_events_rs_dump(
     // SAFETY: the dump's state, ours while the dump runs.
     let cursor = unsafe { &mut *cursor };
     let mut written = 0;
-    while let Some(watch) = registry.watches.get(*cursor as usize) {
+    while let Some(watch) = registry.watches.get(*cursor) {
         if watch.net() == net {
             // SAFETY: `skb` is the dump's skb.
             if let Err(e) = unsafe { watch.dump_state(skb, portid, seq) } {

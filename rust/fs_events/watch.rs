@@ -334,7 +334,7 @@ impl Watch {
             .inodes
             .update(&inodes, sample.inodes_free, sample.inodes_total);
         // The first sample reports a read-only mount; later ones each change.
-        let was_read_only = previous.map_or(false, |p| p.read_only);
+        let was_read_only = previous.is_some_and(|p| p.read_only);
         if sample.read_only != was_read_only && classes.contains(Classes::READONLY) {
             self.emit(
                 inner,
@@ -568,7 +568,7 @@ impl Watch {
         f.write_fmt(fmt!(
             "id={} armed={} seq={} lost={} errors={} interval_ms={}",
             self.id,
-            inner.armed.is_some() as u8,
+            u8::from(inner.armed.is_some()),
             inner.seq,
             inner.lost.count,
             inner.errors,
@@ -590,13 +590,13 @@ impl Watch {
                 s.blocks_total,
                 s.inodes_free,
                 s.inodes_total,
-                s.read_only as u8
+                u8::from(s.read_only)
             ))?;
         }
         f.write_fmt(fmt!(
             " space_low={} inodes_low={}\n",
-            inner.space.is_low() as u8,
-            inner.inodes.is_low() as u8
+            u8::from(inner.space.is_low()),
+            u8::from(inner.inodes.is_low())
         ))
     }
 }
