@@ -84,16 +84,17 @@ impl Msg {
         }
     }
 
-    /// Finishes the message.
-    pub(crate) fn end(self) {
+    /// Finishes the message when its attributes all fit (`filled` is
+    /// `Ok`), or removes it from its skb; passes `filled` on.
+    pub(crate) fn finish(self, filled: Result) -> Result {
         // SAFETY: `hdr` was put into `skb` and not ended (type invariant).
-        unsafe { bindings::genlmsg_end(self.skb, self.hdr) };
-    }
-
-    /// Removes the unfinished message from its skb.
-    pub(crate) fn cancel(self) {
-        // SAFETY: `hdr` was put into `skb` and not ended (type invariant).
-        unsafe { bindings::genlmsg_cancel(self.skb, self.hdr) };
+        unsafe {
+            match filled {
+                Ok(()) => bindings::genlmsg_end(self.skb, self.hdr),
+                Err(_) => bindings::genlmsg_cancel(self.skb, self.hdr),
+            }
+        };
+        filled
     }
 }
 

@@ -160,7 +160,7 @@ impl Poller {
                 c"fs_events_poll".as_char_ptr(),
             )
         };
-        let task = from_err_ptr(task)?;
+        let task = kernel::error::from_err_ptr(task)?;
         // SAFETY: a new kthread, not yet started.
         unsafe { bindings::wake_up_process(task) };
         Ok(Poller {
@@ -174,10 +174,6 @@ impl Drop for Poller {
         // SAFETY: running until stopped (type invariant); stopped once, here.
         unsafe { bindings::kthread_stop(self.task.as_ptr()) };
     }
-}
-
-fn from_err_ptr<T>(ptr: *mut T) -> Result<*mut T> {
-    kernel::error::from_err_ptr(ptr)
 }
 
 /// # Safety

@@ -450,16 +450,9 @@ impl Watch {
         let skb = EventSkb::new(gfp)?;
         // SAFETY: `skb` is ours until sent or dropped.
         let mut msg = unsafe { Msg::start(skb.as_ptr(), 0, 0, 0, uapi::FS_EVENTS_CMD_EVENT)? };
-        match self.put_event(&mut msg, inner, event, seq) {
-            Ok(()) => {
-                msg.end();
-                Ok(skb)
-            }
-            Err(e) => {
-                msg.cancel();
-                Err(e)
-            }
-        }
+        let filled = self.put_event(&mut msg, inner, event, seq);
+        msg.finish(filled)?;
+        Ok(skb)
     }
 
     fn put_common(&self, msg: &mut Msg, inner: &Inner, kind: u32, seq: u64) -> Result {
@@ -536,7 +529,7 @@ impl Watch {
                 uapi::FS_EVENTS_CMD_GET_STATE,
             )?
         };
-        let result = (|| {
+        let filled = (|| {
             self.put_common(
                 &mut msg,
                 &inner,
@@ -549,16 +542,7 @@ impl Watch {
             msg.put_flag(uapi::FS_EVENTS_A_EVENT_INODES_LOW, inner.inodes.is_low())?;
             msg.put_u32(uapi::FS_EVENTS_A_EVENT_INTERVAL_MS, inner.interval_ms)
         })();
-        match result {
-            Ok(()) => {
-                msg.end();
-                Ok(())
-            }
-            Err(e) => {
-                msg.cancel();
-                Err(e)
-            }
-        }
+        msg.finish(filled)
     }
 
     /// The configfs `state` attribute: one `key=value` line.
