@@ -43,7 +43,7 @@ export CARGO_TARGET_DIR := $(BUILD)/cargo
 CARGO ?= cargo
 
 # The harness reads these from the environment.
-export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TIMEOUT GUEST_SHELL
+export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
 
 .PHONY: all modules kernel setup sign samples samples-test run check bench clean \
 	help fmt fmtcheck clippy checkpatch ynlcheck lint
@@ -119,4 +119,4 @@ help:
 	@echo '  make samples-test    cargo test for them'
 	@echo '  make setup | kernel  install the toolchain | build the test kernel'
 	@echo '  make clean           remove build/'
-	@echo 'Variables: KDIR=<kernel build> KSRC=<linux tree> VARIANT=debug|base TIMEOUT=<s>'
+	@echo 'Variables: KDIR=<kernel build> KSRC=<linux tree> VARIANT=debug|base TIMEOUT=<s> SCRIPT_TIMEOUT=<s>'

@@ -30,8 +30,8 @@ bzimage="$KDIR/arch/x86/boot/bzImage"
 [ -f "$bzimage" ] || die "$bzimage not found: KDIR=$KDIR is not a built x86 kernel"
 
 case $mode in
-check) timeout=${TIMEOUT:-600} ;;
-run)   timeout=${TIMEOUT:-600} ;;
+check) timeout=${TIMEOUT:-1500} ;;
+run)   timeout=${TIMEOUT:-1500} ;;
 bench) timeout=${TIMEOUT:-1800} ;;
 *) die "unknown mode '$mode'" ;;
 esac
@@ -81,6 +81,7 @@ pick_accel() {
 accel=$(pick_accel)
 cmdline="console=ttyS0 panic=-1 oops=panic kmods.mode=$mode"
 cmdline+=" kmods.modules=$(IFS=,; echo "${modules[*]}")"
+[ -n "${SCRIPT_TIMEOUT:-}" ] && cmdline+=" kmods.timeout=$SCRIPT_TIMEOUT"
 [ "$mode" = check ] && cmdline+=" kmemleak=on"
 
 if [ "$mode" = run ] && [ -n "${GUEST_SHELL:-}" ] && [ -t 0 ]; then

@@ -35,8 +35,11 @@ SPLATS = [
 ]
 
 SECTION_BEGIN = re.compile(r'^kmods: begin (\S+) (\S+)$')
-SECTION_END = re.compile(r'^kmods: end (\S+) exit=(\d+)$')
+SECTION_END = re.compile(r'^kmods: end (\S+) exit=(\d+)(?: seconds=(\d+))?$')
 KSFT_SKIP = 4
+# What a script killed by the guest's timeout exits with: GNU timeout's own
+# status, and busybox timeout's SIGTERM.
+TIMED_OUT = (124, 128 + 15)
 
 
 class Tally:
@@ -74,7 +77,8 @@ def read_lines(path):
 
 
 def split_sections(lines):
-    """Yields (kind, name, body, exit_status) and whether 'done' was seen."""
+    """Yields (kind, name, body, exit_status, seconds) and whether 'done'
+    was seen; exit_status is None for a section the guest never finished."""
     sections, current, done = [], None, False
     for line in lines:
         m = SECTION_BEGIN.match(line)
@@ -83,7 +87,8 @@ def split_sections(lines):
             continue
         m = SECTION_END.match(line)
         if m and current and m.group(1) == current[1]:
-            sections.append((*current, int(m.group(2))))
+            seconds = int(m.group(3)) if m.group(3) else None
+            sections.append((*current, int(m.group(2)), seconds))
             current = None
             continue
         if line == 'kmods: done':
@@ -92,7 +97,7 @@ def split_sections(lines):
             current[2].append(line)
     if current:
         # The guest died inside this section.
-        sections.append((*current, None))
+        sections.append((*current, None, None))
     return sections, done
 
 
@@ -186,7 +191,7 @@ def main():
 
     expected = set(args.expect_suite)
     ran_suites, foreign = set(), []
-    for kind, name, body, status in sections:
+    for kind, name, body, status, seconds in sections:
         if kind == 'kunit' and name not in expected:
             # Suites built into the kernel (the kernel crate's own) run at
             # boot and show up in debugfs too; they are not this project's.
@@ -211,10 +216,11 @@ def main():
             tally.record(name, 'fail', 'no KTAP results')
             for line in body[-20:]:
                 print(f'          {line}')
-        elif status == 124:
-            tally.record(name, 'fail', 'timed out in the guest')
+        elif status in TIMED_OUT:
+            tally.record(name, 'fail', f'timed out in the guest after {seconds} s'
+                         ' (kmods.timeout)')
         elif status not in (0, KSFT_SKIP) and not had_failure:
-            tally.record(name, 'fail', f'exit status {status}')
+            tally.record(name, 'fail', f'exit status {status} after {seconds} s')
 
     print()
     if args.timed_out:

@@ -27,6 +27,10 @@ both_within() {
 	pc_within "$1" "$3" "$tolerance" && pc_within "$2" "$3" "$tolerance"
 }
 
+# Killed by the guest's timeout, still leave the next script an idle,
+# unclamped machine.
+trap 'pc_set 0; pc_hogs_stop; exit 143' TERM
+
 ktap_print_header
 ktap_set_plan 12
 
