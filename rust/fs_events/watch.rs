@@ -403,10 +403,14 @@ impl Watch {
     }
 
     /// Assigns the next sequence number to `event` and multicasts it. A lost
-    /// event goes first when earlier events were lost; an event that cannot
-    /// be delivered is counted for the next one.
+    /// event goes first when earlier events were lost, unless the last event
+    /// itself was refused: a listener that had no room a moment ago most
+    /// likely still has none, and a lost event for every event of a burst
+    /// would only double the drops. The poller sends it then. An event that
+    /// cannot be delivered is counted for the next lost event.
     fn emit(&self, inner: &mut Inner, event: Event<'_>, gfp: bindings::gfp_t) {
-        if inner.lost.count > 0 && !matches!(event, Event::Lost) {
+        let last_refused = inner.lost.count > 0 && inner.lost.last_seq == inner.seq;
+        if inner.lost.count > 0 && !last_refused && !matches!(event, Event::Lost) {
             self.emit(inner, Event::Lost, gfp);
         }
         inner.seq += 1;

@@ -4,8 +4,8 @@
 # fs_events end to end, as a monitoring daemon sees it through
 # fs-events-monitor: space and inode thresholds on tmpfs (one event a
 # crossing), ext4 errors from trigger_fs_error, read-only and read-write
-# remounts, unmount, fs_event_notify() from another module, loss shown as a
-# gap, and the trace events.
+# remounts, unmount, fs_event_notify() from another module, the state dump,
+# loss shown as a gap and as a lost event, and the trace events.
 
 . "$KMODS/tests/lib/ktap.sh"
 . "$KMODS/tests/lib/fs_events.sh"
@@ -14,7 +14,7 @@ LOG=/tmp/fse-events.log
 T=/sys/kernel/tracing
 
 ktap_print_header
-ktap_set_plan 25
+ktap_set_plan 28
 
 echo 1 >$T/events/fs_events/enable
 echo >$T/trace
@@ -78,12 +78,22 @@ long=$(printf '%0300d' 0)
 ktap_expect_errno "fs_event_notify() refuses a message over 255 bytes" "Invalid argument" \
 	insmod "$KMODS_MODULES_DIR/fs_events_probe.ko" path=/tmp/fse/ext4 message=$long
 
+# dump_lists_watches: the get-state dump has the tmpfs watch mounted and the
+# ext4 watch with its two errors.
+dump_lists_watches() {
+	fs-events-monitor --dump-only --json >/tmp/fse-dump.log 2>&1 &&
+		grep '"watch":"small"' /tmp/fse-dump.log | grep -q '"mounted":true' &&
+		grep '"watch":"disk"' /tmp/fse-dump.log | grep -q '"error_count":2' ||
+		{ cat /tmp/fse-dump.log; return 1; }
+}
+ktap_test_result "state dump lists both watches" dump_lists_watches
+
 ktap_test_result "umount works while watched" umount /tmp/fse/ext4
 ktap_test_result "unmount event" fse_wait "$LOG" unmount 1 disk
 ktap_test_result "the watch let go: not armed" grep -q "armed=0" "$FSE_CONFIG/disk/state"
 
 # Loss: a listener that stops reading with a tiny buffer misses events; when
-# it reads again it sees the gap.
+# it reads again it sees the gap, and the module reports the loss.
 fse_monitor_stop
 fse_monitor_start "$LOG" --rcvbuf 1
 kill -STOP "$FSE_MONITOR"
@@ -93,6 +103,9 @@ kill -CONT "$FSE_MONITOR"
 insmod "$KMODS_MODULES_DIR/fs_events_probe.ko" path=/tmp/fse/small code=2
 rmmod fs_events_probe
 ktap_test_result "the listener saw the gap" grep -q '"gap"' "$LOG"
+ktap_test_result "after an overrun: a lost event" fse_wait "$LOG" lost 1 small
+ktap_test_result "the module counted the drops" \
+	sh -c "cat $FSE_CONFIG/stats; ! grep -q 'dropped=0' $FSE_CONFIG/stats"
 fse_monitor_stop
 
 echo 0 >$T/events/fs_events/enable
