@@ -106,7 +106,8 @@ static const struct fsnotify_ops fs_events_fsnotify_ops = {
 
 int fs_events_fsnotify_init(void)
 {
-	fs_events_group = fsnotify_alloc_group(&fs_events_fsnotify_ops, 0);
+	fs_events_group = fsnotify_alloc_group(&fs_events_fsnotify_ops,
+					       FSNOTIFY_GROUP_DUPS);
 	if (IS_ERR(fs_events_group))
 		return PTR_ERR(fs_events_group);
 	return 0;

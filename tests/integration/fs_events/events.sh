@@ -14,7 +14,7 @@ LOG=/tmp/fse-events.log
 T=/sys/kernel/tracing
 
 ktap_print_header
-ktap_set_plan 28
+ktap_set_plan 30
 
 echo 1 >$T/events/fs_events/enable
 echo >$T/trace
@@ -57,8 +57,11 @@ mkdir -p /tmp/fse/ext4
 ktap_test_result "ext4 mounted on a loop device" mount -o loop,errors=continue /tmp/fse/ext4.img /tmp/fse/ext4
 dev=$(ls /sys/fs/ext4 | grep loop | head -n 1)
 ktap_test_result "watch on ext4" fse_watch disk /tmp/fse/ext4 interval_ms=50
+ktap_test_result "a second watch on the same filesystem" fse_watch disk2 /tmp/fse/ext4 events=error
 echo "fs_events test" >/sys/fs/ext4/$dev/trigger_fs_error
 ktap_test_result "trigger_fs_error: error event" fse_wait "$LOG" error 1 disk
+ktap_test_result "the second watch has it too" fse_wait "$LOG" error 1 disk2
+rmdir "$FSE_CONFIG/disk2"
 ktap_test_result "the error is EUCLEAN (117), count 1" \
 	sh -c "grep '\"type\":\"error\"' $LOG | grep -q '\"error\":117,\"error_count\":1'"
 echo "fs_events test" >/sys/fs/ext4/$dev/trigger_fs_error
