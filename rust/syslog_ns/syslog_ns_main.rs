@@ -7,6 +7,7 @@
 
 use kernel::prelude::*;
 
+mod kmsg;
 mod ringbuf;
 mod shim;
 
