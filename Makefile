@@ -97,6 +97,7 @@ clippy: $(KERNEL_DEP)
 checkpatch:
 	@scripts/lint.sh checkpatch
 ynlcheck:
+	@scripts/uapi-gen.sh --check
 	@scripts/ynl-gen.sh --check
 lint: ynlcheck fmtcheck checkpatch clippy
 
