@@ -3,13 +3,16 @@
 //! The `/dev/kmsg` record format (Documentation/ABI/testing/dev-kmsg), and
 //! the checks on what userspace writes.
 
-use crate::ringbuf::{Meta, MAX_TEXT};
+use crate::{
+    ringbuf::{Meta, MAX_TEXT},
+    uapi,
+};
 use kernel::prelude::*;
 
 /// The longest formatted record: util-linux `dmesg` reads into 2048 bytes
 /// and passes `sizeof(buf) - 1`; longer text is cut, as printk cuts at
 /// `PRINTK_MESSAGE_MAX`.
-pub(crate) const FORMATTED_MAX: usize = 2047;
+pub(crate) const FORMATTED_MAX: usize = uapi::SYSLOG_NS_RECORD_MAX as usize;
 
 /// The highest `<N>` a write may carry: facility 23 (local7), level 7.
 const MAX_PRIORITY: u32 = 23 << 3 | 7;

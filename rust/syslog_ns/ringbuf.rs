@@ -49,7 +49,7 @@
 //! Data words are atomics accessed with relaxed ordering, so a racing copy is
 //! a torn copy that validation discards, never undefined behaviour.
 
-use crate::shim::NoPreempt;
+use crate::{shim::NoPreempt, uapi};
 use kernel::{
     alloc::KVVec,
     prelude::*,
@@ -69,7 +69,7 @@ use kernel::{
 };
 
 /// The longest record text, as `/dev/kmsg` takes (`PRINTKRB_RECORD_MAX`).
-pub(crate) const MAX_TEXT: usize = 1024;
+pub(crate) const MAX_TEXT: usize = uapi::SYSLOG_NS_TEXT_MAX as usize;
 
 /// Bytes of data per descriptor, on average: records are rarely shorter.
 const AVG_RECORD: usize = 32;
@@ -79,8 +79,8 @@ const HEADER_WORDS: usize = 2;
 
 /// The smallest and largest data ring: room for three records of
 /// [`MAX_TEXT`] at least, and positions well inside 2^32.
-pub(crate) const MIN_SIZE: usize = 4096;
-pub(crate) const MAX_SIZE: usize = 16 << 20;
+pub(crate) const MIN_SIZE: usize = uapi::SYSLOG_NS_SIZE_MIN as usize;
+pub(crate) const MAX_SIZE: usize = uapi::SYSLOG_NS_SIZE_MAX as usize;
 
 const STATE_RESERVED: u64 = 1;
 const STATE_COMMITTED: u64 = 2;
@@ -264,6 +264,13 @@ impl RingBuffer {
         widen(seq, self.last_seq.load(Relaxed))
     }
 
+    /// Bytes of the data ring that stored records (and padding) take.
+    pub(crate) fn used_bytes(&self) -> u32 {
+        let (_, tail) = unpack(self.tail.load(Acquire));
+        let (_, head) = unpack(self.head.load(Acquire));
+        head.wrapping_sub(tail)
+    }
+
     /// Stores a record; returns its sequence number. Never sleeps, spins or
     /// locks.
     pub(crate) fn write(&self, meta: &Meta, text: &[u8]) -> Result<u64, WriteError> {
@@ -345,6 +352,14 @@ impl RingBuffer {
                 .tail
                 .cmpxchg(tail, pack(tail_seq.wrapping_add(1), end), Full);
         }
+    }
+
+    /// Whether a read at `seq` would find something other than
+    /// [`Read::Empty`]: the record committed, or overwritten already.
+    pub(crate) fn readable(&self, seq: u64) -> bool {
+        let (oldest, _) = unpack(self.tail.load(Acquire));
+        !at_or_after(seq as u32, oldest)
+            || self.desc(seq as u32).state.load(Acquire) == seq << 2 | STATE_COMMITTED
     }
 
     /// Reads the record `seq`: its meta, and its text into `text` (which

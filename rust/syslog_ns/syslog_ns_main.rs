@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A private kernel log per container: one ring buffer per user namespace,
-//! read through a `/dev/kmsg`-compatible device.
+//! read and written through `/dev/kmsg_ns` exactly as `/dev/kmsg`, fed by
+//! the namespace's own writes, `syslog_ns_printk()`, the netfilter logger
+//! of the network namespaces it owns and, optionally, printk messages of its
+//! tasks.
 //!
 //! Documentation: `Documentation/syslog_ns.rst`.
 
-use kernel::prelude::*;
+use kernel::{debugfs::Dir, error::to_result, prelude::*};
 
+mod device;
 mod kmsg;
+mod log;
 mod ringbuf;
 mod shim;
+#[allow(clippy::all, missing_docs, unreachable_pub)]
+mod uapi;
 
 module! {
     type: SyslogNs,
@@ -17,12 +24,154 @@ module! {
     authors: ["The rust-kmods developers"],
     description: "A private kernel log per user namespace",
     license: "GPL",
+    params: {
+        default_size: u32 {
+            default: 131072,
+            description: "Bytes of a log's ring buffer unless its creator says (4096..16777216, rounded up to a power of two)",
+        },
+        max_per_owner: u32 {
+            default: 16,
+            description: "Most logs whose user namespaces one uid owns (1..1024)",
+        },
+        auto_create: bool {
+            default: false,
+            description: "Give every user namespace whose task opens /dev/kmsg_ns a log of its own",
+        },
+        mirror: bool {
+            default: false,
+            description: "Copy records below each log's console level into the host's log, prefixed syslog_ns[ID]",
+        },
+        capture_console: bool {
+            default: false,
+            description: "Add what a task inside a namespace printk()s to that namespace's log",
+        },
+    },
 }
 
-struct SyslogNs;
+/// The module parameters, read-only once loaded.
+mod params {
+    use super::module_parameters as p;
+
+    pub(crate) fn default_size() -> usize {
+        p::default_size.value() as usize
+    }
+
+    pub(crate) fn max_per_owner() -> u32 {
+        p::max_per_owner.value()
+    }
+
+    pub(crate) fn auto_create() -> bool {
+        p::auto_create.value()
+    }
+
+    pub(crate) fn mirror() -> bool {
+        p::mirror.value()
+    }
+
+    pub(crate) fn capture_console() -> bool {
+        p::capture_console.value()
+    }
+}
+
+/// Rejects out-of-range parameters at load, naming the one at fault.
+fn check_params() -> Result {
+    let size = params::default_size();
+    if !(ringbuf::MIN_SIZE..=ringbuf::MAX_SIZE).contains(&size) {
+        pr_err!(
+            "default_size={} is outside {}..{}\n",
+            size,
+            ringbuf::MIN_SIZE,
+            ringbuf::MAX_SIZE
+        );
+        return Err(EINVAL);
+    }
+    let max = params::max_per_owner();
+    if !(1..=log::MAX_LOGS as u32).contains(&max) {
+        pr_err!("max_per_owner={} is outside 1..{}\n", max, log::MAX_LOGS);
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
+fn write_logs(f: &mut kernel::fmt::Formatter<'_>) -> core::fmt::Result {
+    f.write_str("id owner size records bytes dropped readers console_level\n")?;
+    let mut result = Ok(());
+    log::for_each(|log| {
+        if result.is_ok() {
+            result = f.write_fmt(fmt!(
+                "{} {} {} {} {} {} {} {}\n",
+                log.id,
+                log.owner,
+                log.ring.size(),
+                log.records(),
+                log.ring.used_bytes(),
+                log.ring.dropped(),
+                log.readers.load(kernel::sync::atomic::Relaxed),
+                log.console_level.load(kernel::sync::atomic::Relaxed),
+            ));
+        }
+    });
+    result
+}
+
+struct SyslogNs {
+    device: Option<device::Device>,
+    netfilter: bool,
+    console: bool,
+    _logs: Pin<KBox<kernel::debugfs::File<()>>>,
+    _dir: Dir,
+}
 
 impl kernel::Module for SyslogNs {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(SyslogNs)
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        check_params()?;
+        log::init();
+        let dir = Dir::new(c"syslog_ns");
+        let logs = KBox::pin_init(
+            dir.read_callback_file(c"logs", (), &|(): &(), f| write_logs(f)),
+            GFP_KERNEL,
+        )?;
+        // SAFETY: no precondition; stopped in `drop`.
+        unsafe { shim::syslog_ns_collector_start() };
+        let mut this = SyslogNs {
+            device: None,
+            netfilter: false,
+            console: false,
+            _logs: logs,
+            _dir: dir,
+        };
+        this.device = Some(device::Device::register(module)?);
+        // SAFETY: no precondition; unregistered in `drop`.
+        match unsafe { shim::syslog_ns_nf_register() } {
+            0 => this.netfilter = true,
+            err => pr_warn!(
+                "netfilter logger not registered ({}): is nf_log_syslog loaded? nft log rules will not reach namespace logs\n",
+                err
+            ),
+        }
+        if params::capture_console() {
+            // SAFETY: no precondition; unregistered in `drop`.
+            to_result(unsafe { shim::syslog_ns_console_capture_start() })?;
+            this.console = true;
+        }
+        Ok(this)
+    }
+}
+
+impl Drop for SyslogNs {
+    fn drop(&mut self) {
+        if self.console {
+            // SAFETY: registered in `init`.
+            unsafe { shim::syslog_ns_console_capture_stop() };
+        }
+        if self.netfilter {
+            // SAFETY: registered in `init`.
+            unsafe { shim::syslog_ns_nf_unregister() };
+        }
+        // No open can begin after this, so no log is created.
+        self.device = None;
+        // SAFETY: started in `init`.
+        unsafe { shim::syslog_ns_collector_stop() };
+        log::remove_all();
     }
 }

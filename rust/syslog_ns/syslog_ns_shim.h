@@ -1,12 +1,64 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Functions of syslog_ns_shim.c, called from Rust (shim.rs).
+ * The C side of syslog_ns: what Rust cannot call or define (see
+ * syslog_ns_shim.c), and the Rust functions the C side calls.
  */
-#ifndef SYSLOG_NS_SHIM_H
-#define SYSLOG_NS_SHIM_H
+#ifndef _SYSLOG_NS_SHIM_H
+#define _SYSLOG_NS_SHIM_H
 
-/* preempt_disable() and preempt_enable(), out of line. */
+#include <linux/types.h>
+
+struct file;
+struct file_operations;
+struct inode;
+struct poll_table_struct;
+struct user_namespace;
+struct syslog_ns_waiters;
+
 void syslog_ns_preempt_disable(void);
 void syslog_ns_preempt_enable(void);
+u64 syslog_ns_clock(void);
+u32 syslog_ns_caller_id(void);
+bool syslog_ns_in_task(void);
 
-#endif /* SYSLOG_NS_SHIM_H */
+struct user_namespace *syslog_ns_current_user_ns(void);
+struct user_namespace *syslog_ns_get_user_ns(struct user_namespace *ns);
+void syslog_ns_put_user_ns(struct user_namespace *ns);
+bool syslog_ns_user_ns_active(struct user_namespace *ns);
+u64 syslog_ns_user_ns_id(struct user_namespace *ns);
+u32 syslog_ns_user_ns_owner(struct user_namespace *ns);
+struct user_namespace *syslog_ns_user_ns_parent(struct user_namespace *ns);
+
+struct syslog_ns_waiters *syslog_ns_waiters_new(void);
+void syslog_ns_waiters_free(struct syslog_ns_waiters *w);
+void syslog_ns_wake(struct syslog_ns_waiters *w);
+int syslog_ns_wait(struct syslog_ns_waiters *w, bool (*ready)(const void *arg),
+		   const void *arg);
+void syslog_ns_poll_wait(struct file *file, struct syslog_ns_waiters *w,
+			 struct poll_table_struct *pt);
+
+const struct file_operations *syslog_ns_find_host_kmsg(void);
+int syslog_ns_open_host(const struct file_operations *table,
+			const struct file_operations *host,
+			struct inode *inode, struct file *file);
+
+void syslog_ns_collector_start(void);
+void syslog_ns_collector_stop(void);
+
+int syslog_ns_console_capture_start(void);
+void syslog_ns_console_capture_stop(void);
+
+void syslog_ns_trace_created(u64 id, u32 owner, u32 size);
+void syslog_ns_trace_destroyed(u64 id, u64 records, u64 dropped);
+void syslog_ns_trace_dropped(u64 id, u64 dropped);
+
+void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
+			   size_t len);
+
+/* Rust. */
+int syslog_ns_store(struct user_namespace *ns, unsigned int level,
+		    unsigned int facility, const char *text, size_t len);
+void syslog_ns_collect(void);
+void syslog_ns_console(const char *text, size_t len);
+
+#endif /* _SYSLOG_NS_SHIM_H */

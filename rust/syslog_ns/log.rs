@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The logs: one per user namespace that has one, found by walking up from a
+//! user namespace to the nearest ancestor with a log, and the paths that
+//! write to them.
+//!
+//! Lookups happen in any context (the netfilter hook in softirq, the printk
+//! probe with interrupts off, `syslog_ns_printk()` anywhere), so the table
+//! is read under RCU: a slot holds an `Arc<Log>` turned into a raw pointer,
+//! published with release and cleared, then waited for with
+//! `synchronize_rcu()`, before that reference is dropped. Creating and
+//! destroying logs is serialised by [`TABLE_LOCK`].
+
+use crate::{
+    ringbuf::{Meta, RingBuffer, WriteError, MAX_TEXT},
+    shim,
+};
+use core::ptr::{self, NonNull};
+use kernel::{
+    bindings,
+    prelude::*,
+    sync::{
+        atomic::{Acquire, Atomic, Relaxed, Release},
+        rcu, Arc, ArcBorrow,
+    },
+};
+
+/// Most logs at once on the host, whoever owns them.
+pub(crate) const MAX_LOGS: usize = 1024;
+
+/// Level of the record that opens each log: `LOGLEVEL_INFO`.
+const LEVEL_INFO: u8 = 6;
+
+/// The host's default console level, `CONSOLE_LOGLEVEL_DEFAULT`.
+const CONSOLE_LEVEL_DEFAULT: u32 = 7;
+
+/// The user namespace a log belongs to, by plain (not active) reference.
+///
+/// # Invariants
+///
+/// The pointer is to a user namespace other than `init_user_ns` on which
+/// this object holds a reference, dropped when it is.
+struct UserNsRef(NonNull<bindings::user_namespace>);
+
+impl UserNsRef {
+    fn new(ns: NonNull<bindings::user_namespace>) -> Self {
+        // SAFETY: the caller's `ns` is live (a task's or a net's), so a
+        // reference may be taken.
+        unsafe { shim::syslog_ns_get_user_ns(ns.as_ptr()) };
+        UserNsRef(ns)
+    }
+
+    fn as_ptr(&self) -> *mut bindings::user_namespace {
+        self.0.as_ptr()
+    }
+}
+
+impl Drop for UserNsRef {
+    fn drop(&mut self) {
+        // SAFETY: the reference taken in `new` (type invariant).
+        unsafe { shim::syslog_ns_put_user_ns(self.0.as_ptr()) };
+    }
+}
+
+// SAFETY: a reference count may be dropped from any thread.
+unsafe impl Send for UserNsRef {}
+// SAFETY: only the pointer's value is shared.
+unsafe impl Sync for UserNsRef {}
+
+/// The wait queue readers of one log sleep on (`syslog_ns_waiters`).
+///
+/// # Invariants
+///
+/// The pointer is from `syslog_ns_waiters_new()` and freed only by `drop`.
+pub(crate) struct Waiters(NonNull<shim::syslog_ns_waiters>);
+
+impl Waiters {
+    fn new() -> Result<Self> {
+        // SAFETY: no precondition.
+        let w = unsafe { shim::syslog_ns_waiters_new() };
+        NonNull::new(w).map(Waiters).ok_or(ENOMEM)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut shim::syslog_ns_waiters {
+        self.0.as_ptr()
+    }
+}
+
+impl Drop for Waiters {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `new` (type invariant); its irq_work is
+        // synced before it is freed.
+        unsafe { shim::syslog_ns_waiters_free(self.0.as_ptr()) };
+    }
+}
+
+// SAFETY: wait queues and irq_work are used from any thread.
+unsafe impl Send for Waiters {}
+// SAFETY: as above; their operations do their own locking.
+unsafe impl Sync for Waiters {}
+
+/// One user namespace's log.
+pub(crate) struct Log {
+    pub(crate) ring: RingBuffer,
+    user_ns: UserNsRef,
+    /// The user namespace's `ns_id`: unique for the boot, never reused.
+    pub(crate) id: u64,
+    /// The uid (on the host) that owns the user namespace.
+    pub(crate) owner: u32,
+    /// The first record `SEEK_DATA` and read-clear start at.
+    pub(crate) clear_seq: Atomic<u64>,
+    /// Records below it are mirrored to the host when `mirror` is on.
+    pub(crate) console_level: Atomic<u32>,
+    /// Open files on this log.
+    pub(crate) readers: Atomic<u32>,
+    pub(crate) waiters: Waiters,
+}
+
+impl Log {
+    fn new(ns: NonNull<bindings::user_namespace>, size: usize) -> Result<Arc<Self>> {
+        let ring = RingBuffer::new(size)?;
+        let waiters = Waiters::new()?;
+        // SAFETY: `ns` is live (see `UserNsRef::new`).
+        let (id, owner) = unsafe {
+            (
+                shim::syslog_ns_user_ns_id(ns.as_ptr()),
+                shim::syslog_ns_user_ns_owner(ns.as_ptr()),
+            )
+        };
+        let log = Arc::new(
+            Log {
+                ring,
+                user_ns: UserNsRef::new(ns),
+                id,
+                owner,
+                clear_seq: Atomic::new(0),
+                console_level: Atomic::new(CONSOLE_LEVEL_DEFAULT),
+                readers: Atomic::new(0),
+                waiters,
+            },
+            GFP_KERNEL,
+        )?;
+        // dmesg gives up on a /dev/kmsg whose first read finds nothing and
+        // asks syslog(2), that is the host, instead: a log is never empty.
+        let mut text = [0u8; 64];
+        let mut f = kernel::str::Formatter::new(&mut text);
+        let _ = core::fmt::Write::write_fmt(
+            &mut f,
+            format_args!("syslog_ns: log created, {} bytes", log.ring.size()),
+        );
+        let len = f.bytes_written();
+        // A fresh ring has room; nothing else writes to it yet.
+        let _ = log.store(LEVEL_INFO, 0, &text[..len], Source::Module);
+        Ok(log)
+    }
+
+    /// The user namespace this log belongs to.
+    pub(crate) fn user_ns(&self) -> *mut bindings::user_namespace {
+        self.user_ns.as_ptr()
+    }
+
+    /// Adds a record; any context. `source` says whether it may be mirrored.
+    pub(crate) fn store(
+        &self,
+        level: u8,
+        facility: u8,
+        text: &[u8],
+        source: Source,
+    ) -> Result<u64, WriteError> {
+        let meta = Meta {
+            // SAFETY: no precondition.
+            ts_nsec: unsafe { shim::syslog_ns_clock() },
+            level: level & 7,
+            facility,
+            cont: false,
+            // SAFETY: no precondition.
+            caller: unsafe { shim::syslog_ns_caller_id() },
+        };
+        let result = self.ring.write(&meta, text);
+        match result {
+            Ok(_) => {
+                // SAFETY: the waiters live as long as `self`.
+                unsafe { shim::syslog_ns_wake(self.waiters.as_ptr()) };
+                if source == Source::Mirrorable
+                    && crate::params::mirror()
+                    && u32::from(level & 7) < self.console_level.load(Relaxed)
+                {
+                    host_printk(level, self.id, text);
+                }
+            }
+            Err(WriteError::Busy) => {
+                // SAFETY: no precondition.
+                unsafe { shim::syslog_ns_trace_dropped(self.id, self.ring.dropped()) };
+            }
+            Err(WriteError::TooLong) => {}
+        }
+        result
+    }
+
+    /// Records stored now.
+    pub(crate) fn records(&self) -> u64 {
+        self.ring.next_seq() - self.ring.oldest_seq()
+    }
+}
+
+/// Where a record comes from, which decides whether it is mirrored to the
+/// host: the host's own messages (captured from printk) already are there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Mirrorable,
+    Module,
+    Captured,
+}
+
+/// Writes `text` to the host's log: as the host's own if `id` is 0, else
+/// with the provenance of log `id`.
+pub(crate) fn host_printk(level: u8, id: u64, text: &[u8]) {
+    // SAFETY: `text` is valid for its length; printk copies it.
+    unsafe {
+        shim::syslog_ns_host_printk(u32::from(level), id, text.as_ptr().cast(), text.len())
+    };
+}
+
+/// The table. A slot is null or an `Arc<Log>` made raw: the table's own
+/// reference.
+static SLOTS: [Atomic<*const Log>; MAX_LOGS] = [const { Atomic::new(ptr::null()) }; MAX_LOGS];
+
+/// Slots at or past it are null: lookups scan up to it.
+static USED: Atomic<usize> = Atomic::new(0);
+
+kernel::sync::global_lock! {
+    // SAFETY: `init()` initialises it in the module's init, before the
+    // device, the netfilter logger or the exported API can reach it.
+    unsafe(uninit) static TABLE_LOCK: Mutex<()> = ();
+}
+
+/// Initialises the table's lock; once, from the module's init.
+pub(crate) fn init() {
+    // SAFETY: called once, from the module's init, before any use.
+    unsafe { TABLE_LOCK.init() };
+}
+
+fn init_user_ns() -> *mut bindings::user_namespace {
+    &raw mut bindings::init_user_ns
+}
+
+/// The user namespace of the current task.
+pub(crate) fn current_user_ns() -> NonNull<bindings::user_namespace> {
+    // SAFETY: no precondition; a task always has one.
+    let ns = unsafe { shim::syslog_ns_current_user_ns() };
+    // A task's credentials always name a user namespace.
+    NonNull::new(ns).unwrap_or_else(|| {
+        // SAFETY: the address of a static is never null.
+        unsafe { NonNull::new_unchecked(init_user_ns()) }
+    })
+}
+
+/// The log of exactly `ns`, if it has one.
+fn exact<'a>(ns: *mut bindings::user_namespace, _rcu: &'a rcu::Guard) -> Option<&'a Log> {
+    let used = USED.load(Acquire);
+    SLOTS[..used].iter().find_map(|slot| {
+        let log = slot.load(Acquire);
+        // SAFETY: a non-null slot holds a live `Log` until a grace period
+        // after it is cleared, and `_rcu` holds off the grace period.
+        let log = unsafe { log.as_ref() }?;
+        (log.user_ns() == ns).then_some(log)
+    })
+}
+
+/// The log of `ns` or of its nearest ancestor that has one; `None` means
+/// the host's.
+///
+/// `ns` must be live for the call: a task's, or a net's.
+pub(crate) fn find<'a>(
+    ns: NonNull<bindings::user_namespace>,
+    rcu: &'a rcu::Guard,
+) -> Option<&'a Log> {
+    let host = init_user_ns();
+    let mut ns = ns.as_ptr();
+    while !ns.is_null() && ns != host {
+        if let Some(log) = exact(ns, rcu) {
+            return Some(log);
+        }
+        // SAFETY: a user namespace holds a reference on its parent, so each
+        // ancestor of a live one is live.
+        ns = unsafe { shim::syslog_ns_user_ns_parent(ns) };
+    }
+    None
+}
+
+/// Like [`find`], for a caller that keeps the log past the RCU section.
+pub(crate) fn find_arc(ns: NonNull<bindings::user_namespace>) -> Option<Arc<Log>> {
+    let rcu = rcu::read_lock();
+    let log = find(ns, &rcu)?;
+    // SAFETY: every `Log` in the table is in an `Arc` (the table's
+    // reference), which `rcu` keeps.
+    let log = unsafe { ArcBorrow::from_raw(log) };
+    Some(log.into())
+}
+
+/// Creates the log of `ns` (live, the caller's) with a ring of `size`
+/// bytes. `EEXIST` if it has one (the host always has), `EDQUOT` past
+/// `max_per_owner` logs of its owner, `ENOSPC` past [`MAX_LOGS`].
+pub(crate) fn create(ns: NonNull<bindings::user_namespace>, size: usize) -> Result<Arc<Log>> {
+    if ns.as_ptr() == init_user_ns() {
+        // The host's log is the kernel's own.
+        return Err(EEXIST);
+    }
+    let _table = TABLE_LOCK.lock();
+    let rcu = rcu::read_lock();
+    if exact(ns.as_ptr(), &rcu).is_some() {
+        return Err(EEXIST);
+    }
+    // SAFETY: `ns` is live (the caller's).
+    let owner = unsafe { shim::syslog_ns_user_ns_owner(ns.as_ptr()) };
+    let used = USED.load(Relaxed);
+    let owned = SLOTS[..used]
+        .iter()
+        // SAFETY: as in `exact`.
+        .filter_map(|slot| unsafe { slot.load(Acquire).as_ref() })
+        .filter(|log| log.owner == owner)
+        .count();
+    drop(rcu);
+    if owned >= crate::params::max_per_owner() as usize {
+        return Err(EDQUOT);
+    }
+    let free = SLOTS
+        .iter()
+        .position(|slot| slot.load(Relaxed).is_null())
+        .ok_or(ENOSPC)?;
+    let log = Log::new(ns, size)?;
+    SLOTS[free].store(Arc::into_raw(log.clone()), Release);
+    if free >= used {
+        USED.store(free + 1, Release);
+    }
+    // SAFETY: no precondition.
+    unsafe { shim::syslog_ns_trace_created(log.id, log.owner, log.ring.size() as u32) };
+    Ok(log)
+}
+
+/// Takes the log in `slot` out of the table and drops the table's
+/// reference once no lookup can still see it. Called with [`TABLE_LOCK`].
+fn remove(slot: &Atomic<*const Log>) {
+    let log = slot.xchg(ptr::null(), Relaxed);
+    if log.is_null() {
+        return;
+    }
+    // Lookups that found it end before this returns.
+    rcu::synchronize_rcu();
+    // SAFETY: the table's reference, from `Arc::into_raw` in `create`; the
+    // slot no longer holds it.
+    let log = unsafe { Arc::from_raw(log) };
+    // SAFETY: no precondition.
+    unsafe { shim::syslog_ns_trace_destroyed(log.id, log.records(), log.ring.dropped()) };
+    // Readers that hold the file open keep the rest until they close it.
+}
+
+/// Frees the logs whose user namespace is gone: no task, no child
+/// namespace and no nsfs file keeps it active.
+#[no_mangle]
+pub(crate) extern "C" fn syslog_ns_collect() {
+    let _table = TABLE_LOCK.lock();
+    for slot in &SLOTS[..USED.load(Relaxed)] {
+        // SAFETY: under `TABLE_LOCK` no slot is cleared but by us, so a
+        // non-null one stays live.
+        let Some(log) = (unsafe { slot.load(Acquire).as_ref() }) else {
+            continue;
+        };
+        // SAFETY: the log holds a reference on its user namespace.
+        if !unsafe { shim::syslog_ns_user_ns_active(log.user_ns()) } {
+            remove(slot);
+        }
+    }
+}
+
+/// Frees every log; at unload, once nothing can look one up.
+pub(crate) fn remove_all() {
+    let _table = TABLE_LOCK.lock();
+    for slot in &SLOTS[..USED.load(Relaxed)] {
+        remove(slot);
+    }
+    USED.store(0, Relaxed);
+}
+
+/// Calls `f` for each log, under the table's lock (the debugfs listing).
+pub(crate) fn for_each(mut f: impl FnMut(&Log)) {
+    let _table = TABLE_LOCK.lock();
+    for slot in &SLOTS[..USED.load(Relaxed)] {
+        // SAFETY: as in `syslog_ns_collect`.
+        if let Some(log) = unsafe { slot.load(Acquire).as_ref() } {
+            f(log);
+        }
+    }
+}
+
+/// Stores a message for user namespace `ns`: in its nearest log, or the
+/// host's through printk. Returns the stored length, or `-EAGAIN` if the
+/// record was dropped. The C side's `syslog_ns_printk()` and netfilter
+/// logger call it; any context.
+///
+/// # Safety
+///
+/// `ns` is a live user namespace; `text` is valid for `len` bytes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn syslog_ns_store(
+    ns: *mut bindings::user_namespace,
+    level: c_uint,
+    facility: c_uint,
+    text: *const c_char,
+    len: usize,
+) -> c_int {
+    // SAFETY: the caller's promise.
+    let text = unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) };
+    let text = &text[..len.min(MAX_TEXT)];
+    let level = (level & 7) as u8;
+    let Some(ns) = NonNull::new(ns) else {
+        return EINVAL.to_errno();
+    };
+    let rcu = rcu::read_lock();
+    match find(ns, &rcu) {
+        Some(log) => match log.store(level, facility as u8, text, Source::Mirrorable) {
+            Ok(_) => text.len() as c_int,
+            Err(_) => EAGAIN.to_errno(),
+        },
+        None => {
+            host_printk(level, 0, text);
+            text.len() as c_int
+        }
+    }
+}
+
+/// The printk console probe's: a message a task inside a namespace printed.
+///
+/// # Safety
+///
+/// `text` is valid for `len` bytes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn syslog_ns_console(text: *const c_char, len: usize) {
+    // SAFETY: the caller's promise.
+    let text = unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) };
+    let text = text.strip_suffix(b"\n").unwrap_or(text);
+    if text.is_empty() {
+        return;
+    }
+    let rcu = rcu::read_lock();
+    if let Some(log) = find(current_user_ns(), &rcu) {
+        // printk's tracepoint does not say the level: the default's.
+        let _ = log.store(
+            4,
+            0,
+            &text[..text.len().min(MAX_TEXT)],
+            Source::Captured,
+        );
+    }
+}

@@ -1,0 +1,1010 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * syslog_ns: a netfilter logger that writes into the log of the user
+ * namespace owning the packet's network namespace (net->user_ns), so that
+ * "nft ... log" rules and the iptables LOG target of a container land in
+ * that container's /dev/kmsg_ns rather than in the host's kernel log.
+ *
+ * This part is C because the API is: an nf_logger is a static structure
+ * whose logfn the netfilter core calls through a function pointer, the
+ * per-netns binding is a pernet_operations, and the packet dump helpers
+ * this file needs are static functions of net/netfilter/nf_log_syslog.c,
+ * built on skb_header_pointer() and other static inlines. The Rust side
+ * only sees syslog_ns_nf_register(), syslog_ns_nf_unregister() and the
+ * Rust store it calls, syslog_ns_store().
+ *
+ * The packet formatting (everything between nf_log_dump_vlan() and
+ * dump_mac_header() below) is copied from net/netfilter/nf_log_syslog.c,
+ *   (C) 1999-2001 Paul `Rusty' Russell
+ *   (C) 2002-2004 Netfilter Core Team <coreteam@netfilter.org>
+ * and keeps its function names so that a diff against that file shows only
+ * the changes: nf_log_buf_add() became ns_log_buf_add() on a caller's
+ * buffer (nf_log_buf_close() would printk the line, which is what we must
+ * not do), and the KERN_SOH level prefix is gone (the level is passed to
+ * syslog_ns_store() separately). The output is otherwise the text of
+ * nf_log_syslog's "nf_log_ipv4" and "nf_log_ipv6" loggers, without its
+ * trailing space.
+ *
+ * Left out on purpose:
+ *  - nf_log_allowed(), the init_net-only guard against containers flooding
+ *    the host's syslog: routing each netns to its own log is the point, and
+ *    the Rust side forwards init_net's lines to printk itself;
+ *  - the ARP, bridge and netdev loggers (dump_arp_packet(),
+ *    nf_log_unknown_packet(), nf_log_netdev_packet()): only NFPROTO_IPV4
+ *    and NFPROTO_IPV6 are registered, which is what ip(6)tables LOG and
+ *    nft "log" in ip, ip6 and inet tables need.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/skbuff.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <net/ipv6.h>
+#include <net/icmp.h>
+#include <net/udp.h>
+#include <net/tcp.h>
+#include <net/route.h>
+#include <net/net_namespace.h>
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/netfilter/nf_log.h>
+
+#include "include/uapi/syslog_ns.h"
+#include "syslog_ns_netfilter.h"
+#include "syslog_ns_shim.h"
+
+/* Used when the caller of nf_log_packet() passes no loginfo (NULL). */
+static const struct nf_loginfo default_loginfo = {
+	.type	= NF_LOG_TYPE_LOG,
+	.u = {
+		.log = {
+			.level	  = LOGLEVEL_NOTICE,
+			.logflags = NF_LOG_DEFAULT_MASK,
+		},
+	},
+};
+
+/*
+ * A line being formatted: buf has room for size bytes, the terminating NUL
+ * included; len bytes are used, len < size always.
+ */
+struct syslog_ns_nf_buf {
+	char *buf;
+	unsigned int len;
+	unsigned int size;
+};
+
+/*
+ * Append to the line. A piece that does not fit is cut at the end of the
+ * buffer, which is then full: nothing is appended after a cut piece, so a
+ * truncated line is a prefix of the whole one, and always NUL-terminated.
+ */
+static __printf(2, 3) void ns_log_buf_add(struct syslog_ns_nf_buf *m,
+					  const char *fmt, ...)
+{
+	va_list args;
+
+	if (m->len + 1 >= m->size)
+		return;
+
+	va_start(args, fmt);
+	m->len += vscnprintf(m->buf + m->len, m->size - m->len, fmt, args);
+	va_end(args);
+}
+
+static void nf_log_dump_vlan(struct syslog_ns_nf_buf *m, const struct sk_buff *skb)
+{
+	u16 vid;
+
+	if (!skb_vlan_tag_present(skb))
+		return;
+
+	vid = skb_vlan_tag_get(skb);
+	ns_log_buf_add(m, "VPROTO=%04x VID=%u ", ntohs(skb->vlan_proto), vid);
+}
+
+static void
+nf_log_dump_packet_common(struct syslog_ns_nf_buf *m, u8 pf,
+			  unsigned int hooknum, const struct sk_buff *skb,
+			  const struct net_device *in,
+			  const struct net_device *out,
+			  const struct nf_loginfo *loginfo, const char *prefix,
+			  struct net *net)
+{
+	const struct net_device *physoutdev __maybe_unused;
+	const struct net_device *physindev __maybe_unused;
+
+	ns_log_buf_add(m, "%sIN=%s OUT=%s ", prefix,
+		       in ? in->name : "", out ? out->name : "");
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	physindev = nf_bridge_get_physindev(skb, net);
+	if (physindev && in != physindev)
+		ns_log_buf_add(m, "PHYSIN=%s ", physindev->name);
+	physoutdev = nf_bridge_get_physoutdev(skb);
+	if (physoutdev && out != physoutdev)
+		ns_log_buf_add(m, "PHYSOUT=%s ", physoutdev->name);
+#endif
+}
+
+static void nf_log_dump_sk_uid_gid(struct net *net, struct syslog_ns_nf_buf *m,
+				   struct sock *sk)
+{
+	const struct socket *sock;
+	const struct file *file;
+
+	if (!sk || !sk_fullsock(sk) || !net_eq(net, sock_net(sk)))
+		return;
+
+	/* The sk pointer remains valid as long as the skb is. The sk_socket and
+	 * file pointer may become NULL if the socket is closed. Both structures
+	 * (including file->cred) are RCU freed which means they can be accessed
+	 * within a RCU read section.
+	 */
+	sock = READ_ONCE(sk->sk_socket);
+	file = sock ? READ_ONCE(sock->file) : NULL;
+	if (file) {
+		const struct cred *cred = file->f_cred;
+
+		/* As the namespace's log reader sees them, not the host. */
+		ns_log_buf_add(m, "UID=%u GID=%u ",
+			       from_kuid_munged(net->user_ns, cred->fsuid),
+			       from_kgid_munged(net->user_ns, cred->fsgid));
+	}
+}
+
+static noinline_for_stack int
+nf_log_dump_tcp_header(struct syslog_ns_nf_buf *m,
+		       const struct sk_buff *skb,
+		       u8 proto, int fragment,
+		       unsigned int offset,
+		       unsigned int logflags)
+{
+	struct tcphdr _tcph;
+	const struct tcphdr *th;
+
+	/* Max length: 10 "PROTO=TCP " */
+	ns_log_buf_add(m, "PROTO=TCP ");
+
+	if (fragment)
+		return 0;
+
+	/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+	th = skb_header_pointer(skb, offset, sizeof(_tcph), &_tcph);
+	if (!th) {
+		ns_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - offset);
+		return 1;
+	}
+
+	/* Max length: 20 "SPT=65535 DPT=65535 " */
+	ns_log_buf_add(m, "SPT=%u DPT=%u ",
+		       ntohs(th->source), ntohs(th->dest));
+	/* Max length: 30 "SEQ=4294967295 ACK=4294967295 " */
+	if (logflags & NF_LOG_TCPSEQ) {
+		ns_log_buf_add(m, "SEQ=%u ACK=%u ",
+			       ntohl(th->seq), ntohl(th->ack_seq));
+	}
+
+	/* Max length: 13 "WINDOW=65535 " */
+	ns_log_buf_add(m, "WINDOW=%u ", ntohs(th->window));
+	/* Max length: 9 "RES=0x3C " */
+	ns_log_buf_add(m, "RES=0x%02x ", (u_int8_t)(ntohl(tcp_flag_word(th) &
+					    TCP_RESERVED_BITS) >> 22));
+	/* Max length: 35 "AE CWR ECE URG ACK PSH RST SYN FIN " */
+	if (th->ae)
+		ns_log_buf_add(m, "AE ");
+	if (th->cwr)
+		ns_log_buf_add(m, "CWR ");
+	if (th->ece)
+		ns_log_buf_add(m, "ECE ");
+	if (th->urg)
+		ns_log_buf_add(m, "URG ");
+	if (th->ack)
+		ns_log_buf_add(m, "ACK ");
+	if (th->psh)
+		ns_log_buf_add(m, "PSH ");
+	if (th->rst)
+		ns_log_buf_add(m, "RST ");
+	if (th->syn)
+		ns_log_buf_add(m, "SYN ");
+	if (th->fin)
+		ns_log_buf_add(m, "FIN ");
+	/* Max length: 11 "URGP=65535 " */
+	ns_log_buf_add(m, "URGP=%u ", ntohs(th->urg_ptr));
+
+	if ((logflags & NF_LOG_TCPOPT) && th->doff * 4 > sizeof(struct tcphdr)) {
+		unsigned int optsize = th->doff * 4 - sizeof(struct tcphdr);
+		u8 _opt[60 - sizeof(struct tcphdr)];
+		unsigned int i;
+		const u8 *op;
+
+		op = skb_header_pointer(skb, offset + sizeof(struct tcphdr),
+					optsize, _opt);
+		if (!op) {
+			ns_log_buf_add(m, "OPT (TRUNCATED)");
+			return 1;
+		}
+
+		/* Max length: 127 "OPT (" 15*4*2chars ") " */
+		ns_log_buf_add(m, "OPT (");
+		for (i = 0; i < optsize; i++)
+			ns_log_buf_add(m, "%02X", op[i]);
+
+		ns_log_buf_add(m, ") ");
+	}
+
+	return 0;
+}
+
+static noinline_for_stack int
+nf_log_dump_udp_header(struct syslog_ns_nf_buf *m,
+		       const struct sk_buff *skb,
+		       u8 proto, int fragment,
+		       unsigned int offset)
+{
+	struct udphdr _udph;
+	const struct udphdr *uh;
+
+	if (proto == IPPROTO_UDP)
+		/* Max length: 10 "PROTO=UDP "     */
+		ns_log_buf_add(m, "PROTO=UDP ");
+	else	/* Max length: 14 "PROTO=UDPLITE " */
+		ns_log_buf_add(m, "PROTO=UDPLITE ");
+
+	if (fragment)
+		goto out;
+
+	/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+	uh = skb_header_pointer(skb, offset, sizeof(_udph), &_udph);
+	if (!uh) {
+		ns_log_buf_add(m, "INCOMPLETE [%u bytes] ", skb->len - offset);
+
+		return 1;
+	}
+
+	/* Max length: 20 "SPT=65535 DPT=65535 " */
+	ns_log_buf_add(m, "SPT=%u DPT=%u LEN=%u ",
+		       ntohs(uh->source), ntohs(uh->dest), udp_get_len_short(uh));
+
+out:
+	return 0;
+}
+
+/* One level of recursion won't kill us */
+static noinline_for_stack void
+dump_ipv4_packet(struct net *net, struct syslog_ns_nf_buf *m,
+		 const struct nf_loginfo *info,
+		 const struct sk_buff *skb, unsigned int iphoff)
+{
+	const struct iphdr *ih;
+	unsigned int logflags;
+	struct iphdr _iph;
+
+	if (info->type == NF_LOG_TYPE_LOG)
+		logflags = info->u.log.logflags;
+	else
+		logflags = NF_LOG_DEFAULT_MASK;
+
+	ih = skb_header_pointer(skb, iphoff, sizeof(_iph), &_iph);
+	if (!ih) {
+		ns_log_buf_add(m, "TRUNCATED");
+		return;
+	}
+
+	/* Important fields:
+	 * TOS, len, DF/MF, fragment offset, TTL, src, dst, options.
+	 * Max length: 40 "SRC=255.255.255.255 DST=255.255.255.255 "
+	 */
+	ns_log_buf_add(m, "SRC=%pI4 DST=%pI4 ", &ih->saddr, &ih->daddr);
+
+	/* Max length: 46 "LEN=65535 TOS=0xFF PREC=0xFF TTL=255 ID=65535 " */
+	ns_log_buf_add(m, "LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u ",
+		       iph_totlen(skb, ih), ih->tos & IPTOS_TOS_MASK,
+		       ih->tos & IPTOS_PREC_MASK, ih->ttl, ntohs(ih->id));
+
+	/* Max length: 6 "CE DF MF " */
+	if (ntohs(ih->frag_off) & IP_CE)
+		ns_log_buf_add(m, "CE ");
+	if (ntohs(ih->frag_off) & IP_DF)
+		ns_log_buf_add(m, "DF ");
+	if (ntohs(ih->frag_off) & IP_MF)
+		ns_log_buf_add(m, "MF ");
+
+	/* Max length: 11 "FRAG:65535 " */
+	if (ntohs(ih->frag_off) & IP_OFFSET)
+		ns_log_buf_add(m, "FRAG:%u ", ntohs(ih->frag_off) & IP_OFFSET);
+
+	if ((logflags & NF_LOG_IPOPT) &&
+	    ih->ihl * 4 > sizeof(struct iphdr)) {
+		unsigned char _opt[4 * 15 - sizeof(struct iphdr)];
+		const unsigned char *op;
+		unsigned int i, optsize;
+
+		optsize = ih->ihl * 4 - sizeof(struct iphdr);
+		op = skb_header_pointer(skb, iphoff + sizeof(_iph),
+					optsize, _opt);
+		if (!op) {
+			ns_log_buf_add(m, "TRUNCATED");
+			return;
+		}
+
+		/* Max length: 127 "OPT (" 15*4*2chars ") " */
+		ns_log_buf_add(m, "OPT (");
+		for (i = 0; i < optsize; i++)
+			ns_log_buf_add(m, "%02X", op[i]);
+		ns_log_buf_add(m, ") ");
+	}
+
+	switch (ih->protocol) {
+	case IPPROTO_TCP:
+		if (nf_log_dump_tcp_header(m, skb, ih->protocol,
+					   ntohs(ih->frag_off) & IP_OFFSET,
+					   iphoff + ih->ihl * 4, logflags))
+			return;
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		if (nf_log_dump_udp_header(m, skb, ih->protocol,
+					   ntohs(ih->frag_off) & IP_OFFSET,
+					   iphoff + ih->ihl * 4))
+			return;
+		break;
+	case IPPROTO_ICMP: {
+		static const size_t required_len[NR_ICMP_TYPES + 1] = {
+			[ICMP_ECHOREPLY] = 4,
+			[ICMP_DEST_UNREACH] = 8 + sizeof(struct iphdr),
+			[ICMP_SOURCE_QUENCH] = 8 + sizeof(struct iphdr),
+			[ICMP_REDIRECT] = 8 + sizeof(struct iphdr),
+			[ICMP_ECHO] = 4,
+			[ICMP_TIME_EXCEEDED] = 8 + sizeof(struct iphdr),
+			[ICMP_PARAMETERPROB] = 8 + sizeof(struct iphdr),
+			[ICMP_TIMESTAMP] = 20,
+			[ICMP_TIMESTAMPREPLY] = 20,
+			[ICMP_ADDRESS] = 12,
+			[ICMP_ADDRESSREPLY] = 12 };
+		const struct icmphdr *ich;
+		struct icmphdr _icmph;
+
+		/* Max length: 11 "PROTO=ICMP " */
+		ns_log_buf_add(m, "PROTO=ICMP ");
+
+		if (ntohs(ih->frag_off) & IP_OFFSET)
+			break;
+
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		ich = skb_header_pointer(skb, iphoff + ih->ihl * 4,
+					 sizeof(_icmph), &_icmph);
+		if (!ich) {
+			ns_log_buf_add(m, "INCOMPLETE [%u bytes] ",
+				       skb->len - iphoff - ih->ihl * 4);
+			break;
+		}
+
+		/* Max length: 18 "TYPE=255 CODE=255 " */
+		ns_log_buf_add(m, "TYPE=%u CODE=%u ", ich->type, ich->code);
+
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		if (ich->type <= NR_ICMP_TYPES &&
+		    required_len[ich->type] &&
+		    skb->len - iphoff - ih->ihl * 4 < required_len[ich->type]) {
+			ns_log_buf_add(m, "INCOMPLETE [%u bytes] ",
+				       skb->len - iphoff - ih->ihl * 4);
+			break;
+		}
+
+		switch (ich->type) {
+		case ICMP_ECHOREPLY:
+		case ICMP_ECHO:
+			/* Max length: 19 "ID=65535 SEQ=65535 " */
+			ns_log_buf_add(m, "ID=%u SEQ=%u ",
+				       ntohs(ich->un.echo.id),
+				       ntohs(ich->un.echo.sequence));
+			break;
+
+		case ICMP_PARAMETERPROB:
+			/* Max length: 14 "PARAMETER=255 " */
+			ns_log_buf_add(m, "PARAMETER=%u ",
+				       ntohl(ich->un.gateway) >> 24);
+			break;
+		case ICMP_REDIRECT:
+			/* Max length: 24 "GATEWAY=255.255.255.255 " */
+			ns_log_buf_add(m, "GATEWAY=%pI4 ", &ich->un.gateway);
+			fallthrough;
+		case ICMP_DEST_UNREACH:
+		case ICMP_SOURCE_QUENCH:
+		case ICMP_TIME_EXCEEDED:
+			/* Max length: 3+maxlen */
+			if (!iphoff) { /* Only recurse once. */
+				ns_log_buf_add(m, "[");
+				dump_ipv4_packet(net, m, info, skb,
+						 iphoff + ih->ihl * 4 + sizeof(_icmph));
+				ns_log_buf_add(m, "] ");
+			}
+
+			/* Max length: 10 "MTU=65535 " */
+			if (ich->type == ICMP_DEST_UNREACH &&
+			    ich->code == ICMP_FRAG_NEEDED) {
+				ns_log_buf_add(m, "MTU=%u ",
+					       ntohs(ich->un.frag.mtu));
+			}
+		}
+		break;
+	}
+	/* Max Length */
+	case IPPROTO_AH: {
+		const struct ip_auth_hdr *ah;
+		struct ip_auth_hdr _ahdr;
+
+		if (ntohs(ih->frag_off) & IP_OFFSET)
+			break;
+
+		/* Max length: 9 "PROTO=AH " */
+		ns_log_buf_add(m, "PROTO=AH ");
+
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		ah = skb_header_pointer(skb, iphoff + ih->ihl * 4,
+					sizeof(_ahdr), &_ahdr);
+		if (!ah) {
+			ns_log_buf_add(m, "INCOMPLETE [%u bytes] ",
+				       skb->len - iphoff - ih->ihl * 4);
+			break;
+		}
+
+		/* Length: 15 "SPI=0xF1234567 " */
+		ns_log_buf_add(m, "SPI=0x%x ", ntohl(ah->spi));
+		break;
+	}
+	case IPPROTO_ESP: {
+		const struct ip_esp_hdr *eh;
+		struct ip_esp_hdr _esph;
+
+		/* Max length: 10 "PROTO=ESP " */
+		ns_log_buf_add(m, "PROTO=ESP ");
+
+		if (ntohs(ih->frag_off) & IP_OFFSET)
+			break;
+
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		eh = skb_header_pointer(skb, iphoff + ih->ihl * 4,
+					sizeof(_esph), &_esph);
+		if (!eh) {
+			ns_log_buf_add(m, "INCOMPLETE [%u bytes] ",
+				       skb->len - iphoff - ih->ihl * 4);
+			break;
+		}
+
+		/* Length: 15 "SPI=0xF1234567 " */
+		ns_log_buf_add(m, "SPI=0x%x ", ntohl(eh->spi));
+		break;
+	}
+	/* Max length: 10 "PROTO 255 " */
+	default:
+		ns_log_buf_add(m, "PROTO=%u ", ih->protocol);
+	}
+
+	/* Max length: 15 "UID=4294967295 " */
+	if ((logflags & NF_LOG_UID) && !iphoff)
+		nf_log_dump_sk_uid_gid(net, m, skb->sk);
+
+	/* Max length: 16 "MARK=0xFFFFFFFF " */
+	if (!iphoff && skb->mark)
+		ns_log_buf_add(m, "MARK=0x%x ", skb->mark);
+
+	/* Proto    Max log string length */
+	/* IP:	    40+46+6+11+127 = 230 */
+	/* TCP:     10+max(25,20+30+13+9+35+11+127) = 255 */
+	/* UDP:     10+max(25,20) = 35 */
+	/* UDPLITE: 14+max(25,20) = 39 */
+	/* ICMP:    11+max(25, 18+25+max(19,14,24+3+n+10,3+n+10)) = 91+n */
+	/* ESP:     10+max(25)+15 = 50 */
+	/* AH:	    9+max(25)+15 = 49 */
+	/* unknown: 10 */
+
+	/* (ICMP allows recursion one level deep) */
+	/* maxlen =  IP + ICMP +  IP + max(TCP,UDP,ICMP,unknown) */
+	/* maxlen = 230+   91  + 230 + 255 = 806 */
+}
+
+static noinline_for_stack void
+dump_ipv6_packet(struct net *net, struct syslog_ns_nf_buf *m,
+		 const struct nf_loginfo *info,
+		 const struct sk_buff *skb, unsigned int ip6hoff,
+		 int recurse)
+{
+	const struct ipv6hdr *ih;
+	unsigned int hdrlen = 0;
+	unsigned int logflags;
+	struct ipv6hdr _ip6h;
+	unsigned int ptr;
+	u8 currenthdr;
+	int fragment;
+
+	if (info->type == NF_LOG_TYPE_LOG)
+		logflags = info->u.log.logflags;
+	else
+		logflags = NF_LOG_DEFAULT_MASK;
+
+	ih = skb_header_pointer(skb, ip6hoff, sizeof(_ip6h), &_ip6h);
+	if (!ih) {
+		ns_log_buf_add(m, "TRUNCATED");
+		return;
+	}
+
+	/* Max length: 88 "SRC=0000.0000.0000.0000.0000.0000.0000.0000 "
+	 * + "DST=0000.0000.0000.0000.0000.0000.0000.0000 "
+	 */
+	ns_log_buf_add(m, "SRC=%pI6 DST=%pI6 ", &ih->saddr, &ih->daddr);
+
+	/* Max length: 44 "LEN=65535 TC=255 HOPLIMIT=255 FLOWLBL=FFFFF " */
+	ns_log_buf_add(m, "LEN=%zu TC=%u HOPLIMIT=%u FLOWLBL=%u ",
+		       ipv6_payload_len(skb, ih) + sizeof(struct ipv6hdr),
+		       (ntohl(*(__be32 *)ih) & 0x0ff00000) >> 20,
+		       ih->hop_limit,
+		       (ntohl(*(__be32 *)ih) & 0x000fffff));
+
+	fragment = 0;
+	ptr = ip6hoff + sizeof(struct ipv6hdr);
+	currenthdr = ih->nexthdr;
+	while (currenthdr != NEXTHDR_NONE && nf_ip6_ext_hdr(currenthdr)) {
+		struct ipv6_opt_hdr _hdr;
+		const struct ipv6_opt_hdr *hp;
+
+		hp = skb_header_pointer(skb, ptr, sizeof(_hdr), &_hdr);
+		if (!hp) {
+			ns_log_buf_add(m, "TRUNCATED");
+			return;
+		}
+
+		/* Max length: 48 "OPT (...) " */
+		if (logflags & NF_LOG_IPOPT)
+			ns_log_buf_add(m, "OPT ( ");
+
+		switch (currenthdr) {
+		case IPPROTO_FRAGMENT: {
+			struct frag_hdr _fhdr;
+			const struct frag_hdr *fh;
+
+			ns_log_buf_add(m, "FRAG:");
+			fh = skb_header_pointer(skb, ptr, sizeof(_fhdr),
+						&_fhdr);
+			if (!fh) {
+				ns_log_buf_add(m, "TRUNCATED ");
+				return;
+			}
+
+			/* Max length: 6 "65535 " */
+			ns_log_buf_add(m, "%u ", ntohs(fh->frag_off) & 0xFFF8);
+
+			/* Max length: 11 "INCOMPLETE " */
+			if (fh->frag_off & htons(0x0001))
+				ns_log_buf_add(m, "INCOMPLETE ");
+
+			ns_log_buf_add(m, "ID:%08x ",
+				       ntohl(fh->identification));
+
+			if (ntohs(fh->frag_off) & 0xFFF8)
+				fragment = 1;
+
+			hdrlen = 8;
+			break;
+		}
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_HOPOPTS:
+			if (fragment) {
+				if (logflags & NF_LOG_IPOPT)
+					ns_log_buf_add(m, ")");
+				return;
+			}
+			hdrlen = ipv6_optlen(hp);
+			break;
+		/* Max Length */
+		case IPPROTO_AH:
+			if (logflags & NF_LOG_IPOPT) {
+				struct ip_auth_hdr _ahdr;
+				const struct ip_auth_hdr *ah;
+
+				/* Max length: 3 "AH " */
+				ns_log_buf_add(m, "AH ");
+
+				if (fragment) {
+					ns_log_buf_add(m, ")");
+					return;
+				}
+
+				ah = skb_header_pointer(skb, ptr, sizeof(_ahdr),
+							&_ahdr);
+				if (!ah) {
+					/* Max length: 26 "INCOMPLETE [65535 bytes] )" */
+					ns_log_buf_add(m, "INCOMPLETE [%u bytes] )",
+						       skb->len - ptr);
+					return;
+				}
+
+				/* Length: 15 "SPI=0xF1234567 */
+				ns_log_buf_add(m, "SPI=0x%x ", ntohl(ah->spi));
+			}
+
+			hdrlen = ipv6_authlen(hp);
+			break;
+		case IPPROTO_ESP:
+			if (logflags & NF_LOG_IPOPT) {
+				struct ip_esp_hdr _esph;
+				const struct ip_esp_hdr *eh;
+
+				/* Max length: 4 "ESP " */
+				ns_log_buf_add(m, "ESP ");
+
+				if (fragment) {
+					ns_log_buf_add(m, ")");
+					return;
+				}
+
+				/* Max length: 26 "INCOMPLETE [65535 bytes] )" */
+				eh = skb_header_pointer(skb, ptr, sizeof(_esph),
+							&_esph);
+				if (!eh) {
+					ns_log_buf_add(m, "INCOMPLETE [%u bytes] )",
+						       skb->len - ptr);
+					return;
+				}
+
+				/* Length: 16 "SPI=0xF1234567 )" */
+				ns_log_buf_add(m, "SPI=0x%x )",
+					       ntohl(eh->spi));
+			}
+			return;
+		default:
+			/* Max length: 20 "Unknown Ext Hdr 255" */
+			ns_log_buf_add(m, "Unknown Ext Hdr %u", currenthdr);
+			return;
+		}
+		if (logflags & NF_LOG_IPOPT)
+			ns_log_buf_add(m, ") ");
+
+		currenthdr = hp->nexthdr;
+		ptr += hdrlen;
+	}
+
+	switch (currenthdr) {
+	case IPPROTO_TCP:
+		if (nf_log_dump_tcp_header(m, skb, currenthdr, fragment,
+					   ptr, logflags))
+			return;
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		if (nf_log_dump_udp_header(m, skb, currenthdr, fragment, ptr))
+			return;
+		break;
+	case IPPROTO_ICMPV6: {
+		struct icmp6hdr _icmp6h;
+		const struct icmp6hdr *ic;
+
+		/* Max length: 13 "PROTO=ICMPv6 " */
+		ns_log_buf_add(m, "PROTO=ICMPv6 ");
+
+		if (fragment)
+			break;
+
+		/* Max length: 25 "INCOMPLETE [65535 bytes] " */
+		ic = skb_header_pointer(skb, ptr, sizeof(_icmp6h), &_icmp6h);
+		if (!ic) {
+			ns_log_buf_add(m, "INCOMPLETE [%u bytes] ",
+				       skb->len - ptr);
+			return;
+		}
+
+		/* Max length: 18 "TYPE=255 CODE=255 " */
+		ns_log_buf_add(m, "TYPE=%u CODE=%u ",
+			       ic->icmp6_type, ic->icmp6_code);
+
+		switch (ic->icmp6_type) {
+		case ICMPV6_ECHO_REQUEST:
+		case ICMPV6_ECHO_REPLY:
+			/* Max length: 19 "ID=65535 SEQ=65535 " */
+			ns_log_buf_add(m, "ID=%u SEQ=%u ",
+				       ntohs(ic->icmp6_identifier),
+				       ntohs(ic->icmp6_sequence));
+			break;
+		case ICMPV6_MGM_QUERY:
+		case ICMPV6_MGM_REPORT:
+		case ICMPV6_MGM_REDUCTION:
+			break;
+
+		case ICMPV6_PARAMPROB:
+			/* Max length: 17 "POINTER=ffffffff " */
+			ns_log_buf_add(m, "POINTER=%08x ",
+				       ntohl(ic->icmp6_pointer));
+			fallthrough;
+		case ICMPV6_DEST_UNREACH:
+		case ICMPV6_PKT_TOOBIG:
+		case ICMPV6_TIME_EXCEED:
+			/* Max length: 3+maxlen */
+			if (recurse) {
+				ns_log_buf_add(m, "[");
+				dump_ipv6_packet(net, m, info, skb,
+						 ptr + sizeof(_icmp6h), 0);
+				ns_log_buf_add(m, "] ");
+			}
+
+			/* Max length: 10 "MTU=65535 " */
+			if (ic->icmp6_type == ICMPV6_PKT_TOOBIG) {
+				ns_log_buf_add(m, "MTU=%u ",
+					       ntohl(ic->icmp6_mtu));
+			}
+		}
+		break;
+	}
+	/* Max length: 10 "PROTO=255 " */
+	default:
+		ns_log_buf_add(m, "PROTO=%u ", currenthdr);
+	}
+
+	/* Max length: 15 "UID=4294967295 " */
+	if ((logflags & NF_LOG_UID) && recurse)
+		nf_log_dump_sk_uid_gid(net, m, skb->sk);
+
+	/* Max length: 16 "MARK=0xFFFFFFFF " */
+	if (recurse && skb->mark)
+		ns_log_buf_add(m, "MARK=0x%x ", skb->mark);
+}
+
+static void dump_mac_header(struct syslog_ns_nf_buf *m,
+			    const struct nf_loginfo *info,
+			    const struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	unsigned int logflags = 0;
+
+	if (info->type == NF_LOG_TYPE_LOG)
+		logflags = info->u.log.logflags;
+
+	if (!(logflags & NF_LOG_MACDECODE))
+		goto fallback;
+
+	switch (dev->type) {
+	case ARPHRD_ETHER:
+		if (!skb_mac_header_was_set(skb) || skb_mac_header_len(skb) < ETH_HLEN)
+			return;
+
+		ns_log_buf_add(m, "MACSRC=%pM MACDST=%pM ",
+			       eth_hdr(skb)->h_source, eth_hdr(skb)->h_dest);
+		nf_log_dump_vlan(m, skb);
+		ns_log_buf_add(m, "MACPROTO=%04x ",
+			       ntohs(eth_hdr(skb)->h_proto));
+		return;
+	default:
+		break;
+	}
+
+fallback:
+	ns_log_buf_add(m, "MAC=");
+	if (dev->hard_header_len && skb_mac_header_was_set(skb) &&
+	    skb_mac_header_len(skb) != 0) {
+		const unsigned char *p = skb_mac_header(skb);
+		unsigned int i;
+
+		if (dev->type == ARPHRD_SIT) {
+			p -= ETH_HLEN;
+
+			if (p < skb->head)
+				p = NULL;
+		}
+
+		if (p) {
+			ns_log_buf_add(m, "%02x", *p++);
+			for (i = 1; i < dev->hard_header_len; i++)
+				ns_log_buf_add(m, ":%02x", *p++);
+		}
+
+		if (dev->type == ARPHRD_SIT) {
+			const struct iphdr *iph =
+				(struct iphdr *)skb_mac_header(skb);
+
+			ns_log_buf_add(m, " TUNNEL=%pI4->%pI4", &iph->saddr,
+				       &iph->daddr);
+		}
+	}
+	ns_log_buf_add(m, " ");
+}
+
+/*
+ * Where the lines are formatted: one buffer per CPU and per context level
+ * (task, softirq, hardirq, NMI, as interrupt_context_level() counts them),
+ * used with preemption disabled. On one CPU a context is only interrupted
+ * by contexts of a higher level than its own, and with preemption off no
+ * other task can take this CPU's task-level buffer, so a buffer is never
+ * used twice at once, with no lock and without disabling BHs or IRQs.
+ *
+ * Not a 1 KiB array on the stack: the logfn runs at the bottom of the
+ * packet path, on top of arbitrarily deep stacks (tunnels, bridges, and
+ * LOCAL_OUT/POSTROUTING hooks in process context), and 1 KiB leaves little
+ * of CONFIG_FRAME_WARN (1280 in our builds) for the rest of the frame, less
+ * with KASAN stack redzones. Not kmalloc(GFP_ATOMIC) per line either, as
+ * nf_log_buf_open() does: that can fail exactly when lines are many.
+ *
+ * alloc_percpu(), not DEFINE_PER_CPU: the static per-CPU data of all
+ * modules share an 8 KiB reserve (PERCPU_MODULE_RESERVE), and this is 4 KiB.
+ */
+#define SYSLOG_NS_NF_LEVELS	4
+
+struct syslog_ns_nf_text {
+	char text[SYSLOG_NS_NF_LEVELS][SYSLOG_NS_TEXT_MAX + 1];
+};
+
+static struct syslog_ns_nf_text __percpu *syslog_ns_nf_text __read_mostly;
+
+/*
+ * The logfn: nf_log_ip_packet() and nf_log_ip6_packet() of nf_log_syslog
+ * in one, minus nf_log_allowed(), formatting into a per-CPU buffer and
+ * handing the line to syslog_ns_store() instead of printk().
+ *
+ * Called by nf_log_packet() and nf_log_trace() under rcu_read_lock(), from
+ * the netfilter hooks: softirq on receive and forward, process context
+ * (preemptible, BHs enabled) for nft on LOCAL_OUT and POSTROUTING.
+ */
+static void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
+				    unsigned int hooknum,
+				    const struct sk_buff *skb,
+				    const struct net_device *in,
+				    const struct net_device *out,
+				    const struct nf_loginfo *loginfo,
+				    const char *prefix)
+{
+	struct syslog_ns_nf_buf m;
+	unsigned int level;
+
+	/* Only registered for these two; see the file comment. */
+	if (pf != NFPROTO_IPV4 && pf != NFPROTO_IPV6)
+		return;
+
+	if (!loginfo)
+		loginfo = &default_loginfo;
+
+	/*
+	 * nf_log_syslog prints u.log.level whatever the type; for a loginfo
+	 * that is not NF_LOG_TYPE_LOG (none reaches a LOG logger in practice)
+	 * that union member is meaningless, so use the default level.
+	 */
+	if (loginfo->type == NF_LOG_TYPE_LOG)
+		level = min_t(unsigned int, loginfo->u.log.level,
+			      LOGLEVEL_DEBUG);
+	else
+		level = default_loginfo.u.log.level;
+
+	m.buf = get_cpu_ptr(syslog_ns_nf_text)->text[interrupt_context_level()];
+	m.size = SYSLOG_NS_TEXT_MAX + 1;
+	m.len = 0;
+	m.buf[0] = '\0';
+
+	nf_log_dump_packet_common(&m, pf, hooknum, skb, in, out, loginfo,
+				  prefix, net);
+
+	if (in)
+		dump_mac_header(&m, loginfo, skb);
+
+	if (pf == NFPROTO_IPV4)
+		dump_ipv4_packet(net, &m, loginfo, skb,
+				 skb_network_offset(skb));
+	else
+		dump_ipv6_packet(net, &m, loginfo, skb,
+				 skb_network_offset(skb), 1);
+
+	/* Most lines end in a space, which printk kept; drop it. */
+	while (m.len &&
+	       (m.buf[m.len - 1] == ' ' || m.buf[m.len - 1] == '\n'))
+		m.len--;
+	m.buf[m.len] = '\0';
+
+	/* net holds a reference on its owning user namespace. */
+	syslog_ns_store(net->user_ns, level, 0, m.buf, m.len);
+
+	put_cpu_ptr(syslog_ns_nf_text);
+}
+
+/*
+ * One logger for both families: nf_log_register() fills the (family, LOG)
+ * slot with this pointer, nf_log_unregister() and nf_log_unset() clear
+ * every slot holding it.
+ */
+static struct nf_logger syslog_ns_nf_logger __read_mostly = {
+	.name	= "syslog_ns",
+	.type	= NF_LOG_TYPE_LOG,
+	.logfn	= syslog_ns_nf_log_packet,
+	.me	= THIS_MODULE,
+};
+
+/*
+ * Bind the logger in every netns, as nf_log_syslog does, for the callers
+ * that pass no loginfo (conntrack's invalid-packet and helper logs,
+ * nfnetlink_osf, ip(6)tables TRACE): net.netfilter.nf_log.2 and .10 read
+ * "syslog_ns". nf_log_set() leaves a family alone if the netns already has
+ * a logger bound for it.
+ */
+static int __net_init syslog_ns_nf_net_init(struct net *net)
+{
+	int ret;
+
+	ret = nf_log_set(net, NFPROTO_IPV4, &syslog_ns_nf_logger);
+	if (ret)
+		return ret;
+
+	ret = nf_log_set(net, NFPROTO_IPV6, &syslog_ns_nf_logger);
+	if (ret)
+		nf_log_unset(net, &syslog_ns_nf_logger);
+
+	return ret;
+}
+
+/*
+ * pre_exit, as in nf_log_syslog: the netns core waits for an RCU grace
+ * period after the pre_exit methods, before any exit method runs.
+ */
+static void __net_exit syslog_ns_nf_net_pre_exit(struct net *net)
+{
+	nf_log_unset(net, &syslog_ns_nf_logger);
+}
+
+static struct pernet_operations syslog_ns_nf_net_ops = {
+	.init		= syslog_ns_nf_net_init,
+	.pre_exit	= syslog_ns_nf_net_pre_exit,
+};
+
+/*
+ * Register the logger for IPv4 and IPv6 (nft inet tables need both, see
+ * nf_logger_find_get()), then bind it in every netns, present and future.
+ *
+ * Returns 0, -ENOMEM, or the error of nf_log_register(): -EBUSY when
+ * another LOG logger (nf_log_syslog) holds a family's slot. Sleeps.
+ */
+int syslog_ns_nf_register(void)
+{
+	int ret;
+
+	syslog_ns_nf_text = alloc_percpu(struct syslog_ns_nf_text);
+	if (!syslog_ns_nf_text)
+		return -ENOMEM;
+
+	ret = nf_log_register(NFPROTO_IPV4, &syslog_ns_nf_logger);
+	if (ret)
+		goto err_free;
+
+	ret = nf_log_register(NFPROTO_IPV6, &syslog_ns_nf_logger);
+	if (ret)
+		goto err_unregister;
+
+	ret = register_pernet_subsys(&syslog_ns_nf_net_ops);
+	if (ret)
+		goto err_unregister;
+
+	return 0;
+
+err_unregister:
+	/* Clears the IPv4 slot, and IPv6's if taken; waits for RCU readers. */
+	nf_log_unregister(&syslog_ns_nf_logger);
+err_free:
+	free_percpu(syslog_ns_nf_text);
+	syslog_ns_nf_text = NULL;
+	return ret;
+}
+
+/*
+ * Undo syslog_ns_nf_register(): unbind from every netns, then unregister.
+ * nf_log_unregister() ends with synchronize_rcu(), and nf_log_packet()
+ * calls the logfn inside rcu_read_lock(), so once this returns no logfn
+ * runs or will run, and syslog_ns_store() is not called any more.
+ * Sleeps.
+ */
+void syslog_ns_nf_unregister(void)
+{
+	unregister_pernet_subsys(&syslog_ns_nf_net_ops);
+	nf_log_unregister(&syslog_ns_nf_logger);
+	free_percpu(syslog_ns_nf_text);
+	syslog_ns_nf_text = NULL;
+}
