@@ -410,10 +410,20 @@ fn ioctl_read_clear(open: &OpenLog, arg: usize) -> Result<isize> {
     cursor.seq = saved;
     drop(cursor);
     result?;
-    log.clear_seq.store(cleared, Release);
+    clear_to(log, cleared);
     req.records = records;
     writer.write(&req)?;
     Ok(copied as isize)
+}
+
+/// Moves the clear point to `seq`. If nothing follows it, a record saying
+/// so does: `dmesg` gives up on a `/dev/kmsg` whose first read (at
+/// `SEEK_DATA`) finds nothing, and asks syslog(2), the host, instead.
+fn clear_to(log: &Log, seq: u64) {
+    log.clear_seq.store(seq, Release);
+    if seq == log.ring.next_seq() {
+        let _ = log.store(6, 0, b"syslog_ns: log cleared", Source::Module);
+    }
 }
 
 /// `SYSLOG_NS_IOC_SIZE_UNREAD`: bytes `read()` would return from this
@@ -472,7 +482,7 @@ fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<is
         }
         uapi::SYSLOG_NS_IOC_READ_CLEAR => ioctl_read_clear(open, arg),
         uapi::SYSLOG_NS_IOC_CLEAR => {
-            log.clear_seq.store(log.ring.next_seq(), Release);
+            clear_to(log, log.ring.next_seq());
             Ok(0)
         }
         uapi::SYSLOG_NS_IOC_SIZE_UNREAD => put_u32(arg, ioctl_size_unread(open)?),
@@ -556,7 +566,9 @@ impl Device {
                 t.owner = module.as_ptr();
                 t.open = h.open;
                 t.release = h.release;
+                t.read = h.read;
                 t.read_iter = h.read_iter;
+                t.write = h.write;
                 t.write_iter = h.write_iter;
                 t.llseek = h.llseek;
                 t.poll = h.poll;

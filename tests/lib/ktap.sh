@@ -68,6 +68,7 @@ ktap_expect_errno() {
 	desc=$1 want=$2
 	shift 2
 	if out=$("$@" 2>&1); then
+		echo "$out" | head -n 5 | sed 's/^/# /'
 		echo "# succeeded, expected: $want"
 		ktap_test_fail "$desc"
 	elif echo "$out" | grep -q "$want"; then

@@ -6,11 +6,18 @@
 
 SNS_DEBUGFS=/sys/kernel/debug/syslog_ns
 
+# busybox's shell runs its own applet for a bare command name even when PATH
+# finds another program first: the Debian programs the tests are about are
+# named by path. Run through Debian's nsenter, a bare "dmesg" is util-linux's.
+NSENTER=/usr/bin/nsenter
+UNSHARE=/usr/bin/unshare
+DMESG=/usr/bin/dmesg
+
 # sns_ct_start NAME: start container NAME (a sleeper holds its namespaces);
 # its pid goes to /tmp/sns-ct-NAME.
 sns_ct_start() {
 	rm -f "/tmp/sns-ct-$1.ready"
-	unshare --user --map-root-user --mount --net --propagation private \
+	$UNSHARE --user --map-root-user --mount --net --propagation private \
 		sh -c "mount --bind /dev/kmsg_ns /dev/kmsg && ip link set lo up &&
 			touch /tmp/sns-ct-$1.ready && exec sleep 100000" &
 	echo $! >"/tmp/sns-ct-$1"
@@ -26,7 +33,37 @@ sns_ct_start() {
 sns_ct() {
 	ct=$1
 	shift
-	nsenter --target "$(cat "/tmp/sns-ct-$ct")" --user --mount --net "$@"
+	$NSENTER --target "$(cat "/tmp/sns-ct-$ct")" --user --mount --net "$@"
+}
+
+# sns_ct_bg NAME OUT CMD...: run CMD in container NAME in the background,
+# output to OUT; SNS_BG is its pid (nsenter execs CMD, so the pid is CMD's).
+sns_ct_bg() {
+	ct=$1 out=$2
+	shift 2
+	$NSENTER --target "$(cat "/tmp/sns-ct-$ct")" --user --mount --net "$@" >"$out" 2>&1 &
+	SNS_BG=$!
+}
+
+# sns_shown NAME PATTERN [DMESG_ARGS...]: util-linux dmesg in container NAME
+# shows a line matching PATTERN (extended regex); what it showed otherwise.
+sns_shown() {
+	ct=$1 pattern=$2
+	shift 2
+	out=$(sns_ct "$ct" dmesg "$@" 2>&1)
+	echo "$out" | grep -q -E "$pattern" && return 0
+	echo "$out" | tail -n 8 | sed 's/^/# dmesg: /'
+	return 1
+}
+
+# sns_hidden NAME PATTERN [DMESG_ARGS...]: it shows no such line.
+sns_hidden() {
+	ct=$1 pattern=$2
+	shift 2
+	out=$(sns_ct "$ct" dmesg "$@" 2>&1)
+	echo "$out" | grep -q -E "$pattern" || return 0
+	echo "$out" | grep -E "$pattern" | head -n 3 | sed 's/^/# dmesg: /'
+	return 1
 }
 
 # sns_ct_unpriv NAME CMD...: run CMD in container NAME without capabilities.

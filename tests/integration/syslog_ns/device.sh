@@ -12,17 +12,6 @@
 
 TRACING=/sys/kernel/tracing
 
-# shown CT PATTERN [DMESG_ARGS...]: util-linux dmesg in container CT shows a
-# line matching PATTERN (extended regex); hidden: it does not.
-shown() {
-	ct=$1 pattern=$2
-	shift 2
-	sns_ct "$ct" dmesg "$@" 2>&1 | grep -q -E "$pattern"
-}
-hidden() {
-	! shown "$@"
-}
-
 # first_record CT: the first record a fresh open of CT's /dev/kmsg reads.
 first_record() {
 	sns_ct "$1" dd if=/dev/kmsg bs=2048 count=1 2>/dev/null
@@ -45,10 +34,14 @@ write_fails() {
 	echo "$out" | grep -q "$2" || { echo "# $out"; return 1; }
 }
 echo 1 >$TRACING/events/syslog_ns/enable
+# As a host that runs containers would: syslog(2), where dmesg falls back to
+# when it cannot read /dev/kmsg, is not for unprivileged readers.
+restrict=$(cat /proc/sys/kernel/dmesg_restrict)
+echo 1 >/proc/sys/kernel/dmesg_restrict
 echo >$TRACING/trace
 
 ktap_print_header
-ktap_set_plan 55
+ktap_set_plan 58
 
 sns_ct_start a && sns_ct_start b && sns_ct_start c
 
@@ -73,27 +66,28 @@ ktap_test_result "trace event syslog_ns_created for a and b" \
 # Each writes to its own /dev/kmsg (the device, bind-mounted).
 put a '<5>hello from container a'
 put b '<4>hello from container b'
-ktap_test_result "dmesg in a shows a's record" shown a 'hello from container a'
-ktap_test_result "dmesg in a shows nothing of b's" hidden a 'container b'
-ktap_test_result "dmesg in a shows nothing of the host's" hidden a 'Linux version'
-ktap_test_result "dmesg in b shows b's record" shown b 'hello from container b'
-ktap_test_result "dmesg in b shows nothing of a's" hidden b 'container a'
+ktap_test_result "dmesg in a shows a's record" sns_shown a 'hello from container a'
+ktap_test_result "dmesg in a shows nothing of b's" sns_hidden a 'container b'
+ktap_test_result "dmesg in a shows nothing of the host's" sns_hidden a 'Linux version'
+ktap_test_result "dmesg in b shows b's record" sns_shown b 'hello from container b'
+ktap_test_result "dmesg in b shows nothing of a's" sns_hidden b 'container a'
 ktap_test_result "the host's dmesg shows neither" sh -c "! dmesg | grep -q 'hello from container'"
 ktap_test_result "a host task on /dev/kmsg_ns reads the kernel's own log" \
 	sh -c "syslog-ns-ctl | grep -q 'Linux version'"
-ktap_test_result "dmesg -r in a gives the priority written: <5>" shown a '^<5>\[ *[0-9.]+\] hello from container a' -r
+ktap_test_result "dmesg -r in a gives the level written: <5>" sns_shown a '^<5>\[ *[0-9.]+\] hello from container a' -r
 ktap_test_result "the record format is /dev/kmsg's: 6,0,USEC,-,caller=T<pid>;text" \
 	first_record_is a '^6,0,[0-9]+,-,caller=T[0-9]+;syslog_ns: log created, 131072 bytes$'
 
 # dmesg -w blocks and wakes; dmesg -W starts at the end (SEEK_END).
-sns_ct a dmesg -w >/tmp/sns-w.log 2>&1 &
-w=$!
-sns_ct a dmesg -W >/tmp/sns-W.log 2>&1 &
-W=$!
+sns_ct_bg a /tmp/sns-w.log dmesg -w
+w=$SNS_BG
+sns_ct_bg a /tmp/sns-W.log dmesg -W
+W=$SNS_BG
 sleep 1
 put a '<6>followed line'
 sleep 1
 kill $w $W
+wait $w $W
 ktap_test_result "dmesg -w shows old records, then the new one when it comes" \
 	sh -c "grep -q 'hello from container a' /tmp/sns-w.log && grep -q 'followed line' /tmp/sns-w.log"
 ktap_test_result "dmesg -W shows only the new one" \
@@ -116,8 +110,8 @@ ktap_expect_errno "an unknown ioctl (TCGETS) is ENOTTY" "Inappropriate ioctl" sn
 after=$(sns_ct a syslog-ns-ctl --info | sed -n 's/^next_seq=//p')
 ktap_test_result "no bad write stored or lost anything" test "$before" = "$after"
 ktap_test_result "a 1024-byte text is stored whole" \
-	sh -c "nsenter --target $(cat /tmp/sns-ct-a) --user --mount --net dd of=/dev/kmsg bs=2048 </tmp/sns-good1024 2>/dev/null"
-ktap_test_result "... and read back whole" shown a 'y{1024}'
+	sh -c "$NSENTER --target $(cat /tmp/sns-ct-a) --user --mount --net dd of=/dev/kmsg bs=2048 </tmp/sns-good1024 2>/dev/null"
+ktap_test_result "... and read back whole" sns_shown a 'y{1024}'
 
 # Privileges inside a container.
 ktap_expect_errno "unprivileged dmesg in a cannot read (EPERM)" "Operation not permitted" \
@@ -125,22 +119,25 @@ ktap_expect_errno "unprivileged dmesg in a cannot read (EPERM)" "Operation not p
 ktap_expect_errno "unprivileged clear in a is EPERM" "EPERM" sns_ct_unpriv a syslog-ns-ctl --clear
 ktap_test_result "an unprivileged write in a is stored" \
 	sns_ct_unpriv a sh -c "echo '<6>unprivileged line' >/dev/kmsg"
-ktap_test_result "... and shown" shown a 'unprivileged line'
+ktap_test_result "... and shown" sns_shown a 'unprivileged line'
 
 # Clear keeps the records for SEEK_SET readers; dmesg starts after it.
 ktap_test_result "clear in a" sns_ct a syslog-ns-ctl --clear
-ktap_test_result "dmesg after a clear shows the clear's own line" shown a 'log cleared'
-ktap_test_result "... and nothing from before it" hidden a 'hello from'
+ktap_test_result "dmesg after a clear shows the clear's own line" sns_shown a 'log cleared'
+ktap_test_result "... and nothing from before it" sns_hidden a 'hello from'
 ktap_test_result "SEEK_SET (a fresh open) still reads the records from before" \
 	first_record_is a 'log created'
 put a '<3>after the clear'
 ktap_test_result "read-clear (-c) prints what came since" \
-	sh -c "nsenter --target $(cat /tmp/sns-ct-a) --user --mount --net syslog-ns-ctl -c | grep -q 'after the clear'"
-ktap_test_result "... and clears it" hidden a 'after the clear'
+	sh -c "$NSENTER --target $(cat /tmp/sns-ct-a) --user --mount --net syslog-ns-ctl -c | grep -q 'after the clear'"
+ktap_test_result "... and clears it" sns_hidden a 'after the clear'
 ktap_test_result "console level 4 is accepted" sns_ct a syslog-ns-ctl -n 4
+ktap_expect_errno "console level 9 is EINVAL" "EINVAL" sns_ct a syslog-ns-ctl -n 9
+ktap_expect_errno "console level 0 is EINVAL" "EINVAL" sns_ct a syslog-ns-ctl -n 0
+ktap_expect_errno "unprivileged console level is EPERM" "EPERM" sns_ct_unpriv a syslog-ns-ctl -n 2
 ktap_test_result "info shows console level 4 and the 131072-byte buffer" \
-	sh -c "nsenter --target $(cat /tmp/sns-ct-a) --user --mount --net syslog-ns-ctl --info |
-		grep -q -x 'console_level=4' && nsenter --target $(cat /tmp/sns-ct-a) --user --mount --net \
+	sh -c "$NSENTER --target $(cat /tmp/sns-ct-a) --user --mount --net syslog-ns-ctl --info |
+		grep -q -x 'console_level=4' && $NSENTER --target $(cat /tmp/sns-ct-a) --user --mount --net \
 		syslog-ns-ctl --info | grep -q -x 'size=131072'"
 
 # Overrun: a reader whose records were overwritten gets EPIPE once, then
@@ -156,33 +153,34 @@ ktap_test_result "EPIPE after an overrun, then the oldest record" \
 
 # Nesting: a child user namespace without a log writes to a's.
 ktap_test_result "a nested user namespace without a log writes to its parent's" \
-	sns_ct a unshare --user --map-root-user sh -c "echo '<6>from the nested one' >/dev/kmsg"
-ktap_test_result "... which shows it" shown a 'from the nested one'
+	sns_ct a $UNSHARE --user --map-root-user sh -c "echo '<6>from the nested one' >/dev/kmsg"
+ktap_test_result "... which shows it" sns_shown a 'from the nested one'
 ktap_test_result "a nested one with its own log sees only its own" \
-	sns_ct a unshare --user --map-root-user sh -c "syslog-ns-ctl --create &&
-		echo '<6>nested own' >/dev/kmsg && dmesg | grep -q 'nested own' &&
-		! dmesg | grep -q 'from the nested one'"
-ktap_test_result "... and its parent does not see it" hidden a 'nested own'
+	sns_ct a $UNSHARE --user --map-root-user sh -c "syslog-ns-ctl --create &&
+		echo '<6>nested own' >/dev/kmsg && $DMESG | grep -q 'nested own' &&
+		! $DMESG | grep -q 'from the nested one'"
+ktap_test_result "... and its parent does not see it" sns_hidden a 'nested own'
 
 # The exported API, from a C module, lands in the caller's log.
 insmod "$KMODS_MODULES_DIR/syslog_ns_probe.ko"
 ktap_test_result "syslog_ns_printk() from a module writes to the caller's log" \
 	sns_ct b sh -c 'echo probe says hello >/sys/kernel/debug/syslog_ns_probe/printk'
-ktap_test_result "... at the level it gave, KERN_NOTICE" shown b '^<5>.*probe says hello' -r
+ktap_test_result "... at the level it gave, KERN_NOTICE" sns_shown b '^<5>.*probe says hello' -r
 ktap_test_result "syslog_ns_printk() for the host goes to printk" \
 	sh -c "echo host probe line >/sys/kernel/debug/syslog_ns_probe/printk && dmesg | grep -q 'host probe line'"
-ktap_test_result "... and not to a container" hidden b 'host probe line'
+ktap_test_result "... and not to a container" sns_hidden b 'host probe line'
 rmmod syslog_ns_probe
 
 # Teardown: when the last task of a container goes, its log goes.
 readers() {
 	sns_logs | awk -v id="$1" '$1 == id { print $7 }'
 }
-sns_ct a dmesg -w >/dev/null 2>&1 &
-w=$!
+sns_ct_bg a /dev/null dmesg -w
+w=$SNS_BG
 sleep 1
 ktap_test_result "debugfs counts a's reader while dmesg -w runs" test "$(readers "$ida")" = 1
 kill $w
+wait $w
 sns_ct_stop a
 sns_ct_stop b
 ktap_test_result "a's log is freed when its container ends" sns_wait_gone "$ida"
@@ -192,5 +190,6 @@ ktap_test_result "trace event syslog_ns_destroyed for a and b" \
 sns_ct_stop c
 ktap_test_result "no log is left" test -z "$(sns_logs)"
 echo 0 >$TRACING/events/syslog_ns/enable
+echo "$restrict" >/proc/sys/kernel/dmesg_restrict
 
 ktap_finished

@@ -11,13 +11,14 @@
 
 KO=$KMODS_MODULES_DIR/syslog_ns.ko
 
-# reload [PARAM=VALUE...]: the module again, with these parameters.
+# reload [PARAM=VALUE...]: the module again, with these parameters. Files
+# and network namespaces of ended containers may hold it for a moment.
 reload() {
-	rmmod syslog_ns && insmod "$KO" "$@"
-}
-
-shown() {
-	sns_ct "$1" dmesg 2>&1 | grep -q -E "$2"
+	for _ in $(seq 50); do
+		rmmod syslog_ns 2>/dev/null && break
+		sleep 0.1
+	done
+	insmod "$KO" "$@"
 }
 
 ktap_print_header
@@ -38,7 +39,7 @@ sns_ct_stop c
 
 ktap_test_result "auto_create=1 and mirror=1 load" reload auto_create=1 mirror=1 default_size=8192
 sns_ct_start a
-ktap_test_result "auto_create: a container's first open gives it a log" shown a 'log created, 8192 bytes'
+ktap_test_result "auto_create: a container's first open gives it a log" sns_shown a 'log created, 8192 bytes'
 sns_ct a sh -c "echo '<6>mirror me' >/dev/kmsg"
 id=$(sns_ct_id a)
 ktap_test_result "mirror: the host's log has it, with its provenance" \
@@ -54,8 +55,8 @@ sns_ct_start a
 sns_ct a syslog-ns-ctl --create
 # A task of the container that printk()s: through the host's /dev/kmsg,
 # which this container (no mount namespace of its own) still sees.
-nsenter --target "$(cat /tmp/sns-ct-a)" --user sh -c "echo '<4>printed by a task inside' >/dev/kmsg"
-ktap_test_result "capture: the task's printk() is in its namespace's log" shown a 'printed by a task inside'
+$NSENTER --target "$(cat /tmp/sns-ct-a)" --user sh -c "echo '<4>printed by a task inside' >/dev/kmsg"
+ktap_test_result "capture: the task's printk() is in its namespace's log" sns_shown a 'printed by a task inside'
 sns_ct_stop a
 ktap_test_result "defaults again" reload
 
