@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# syslog_ns benchmark: records per second and nanoseconds per record of
+# syslog_ns_printk() into a container's log against printk() of the same text
+# into the host's log (both at KERN_DEBUG, so no console prints either), on 1
+# and on 2 CPUs at once, with the ratios; then how fast readers drain a log
+# through /dev/kmsg_ns.
+
+. "$KMODS/tests/lib/syslog_ns.sh"
+
+N=${SNS_BENCH_RECORDS:-20000}
+BENCH=/sys/kernel/debug/syslog_ns_probe/bench
+
+# now_us: CLOCK_REALTIME in microseconds (busybox date has no %N).
+now_us() {
+	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
+		END { printf "%d%06d\n", s, u }'
+}
+
+# field NAME RESULT: the value of NAME=... in a bench result line.
+field() {
+	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+insmod "$KMODS_MODULES_DIR/syslog_ns_probe.ko"
+sns_ct_start bench
+sns_ct bench syslog-ns-ctl --create --size 16777216 >/dev/null
+
+echo "syslog_ns write path: $N records per CPU of the same 60-byte text"
+for cpus in 1 2; do
+	echo "printk $cpus $N" >$BENCH
+	host=$(cat $BENCH)
+	sns_ct bench sh -c "echo 'ns $cpus $N' >$BENCH"
+	ns=$(cat $BENCH)
+	awk -v c="$cpus" -v n="$(field records "$host")" -v pt="$(field ns "$host")" \
+		-v m="$(field records "$ns")" -v st="$(field ns "$ns")" -v f="$(field failed "$ns")" 'BEGIN {
+		pr = n / (pt / 1e9); sr = m / (st / 1e9)
+		printf "  %d CPU(s): printk %.0f records/s (%.0f ns/record); syslog_ns_printk %.0f records/s (%.0f ns/record), %d dropped\n",
+			c, pr, pt / n * c, sr, st / m * c, f
+		printf "  %d CPU(s): ratio syslog_ns/printk %.2fx (target >= 2)\n", c, sr / pr
+	}'
+done
+
+# Readers: the log now holds what fits of the last run; drain it whole.
+records=$(sns_ct bench syslog-ns-ctl --info | awk -F= '/^first_seq/ { f = $2 } /^next_seq/ { n = $2 } END { print n - f }')
+for reader in "syslog-ns-ctl" "dmesg"; do
+	t0=$(now_us)
+	sns_ct bench $reader >/dev/null
+	t1=$(now_us)
+	awk -v r="$records" -v us="$((t1 - t0))" -v who="$reader" 'BEGIN {
+		printf "reader %s: %d records in %.3f s, %.0f records/s\n", who, r, us / 1e6, r / (us / 1e6)
+	}'
+done
+
+sns_ct_stop bench
+rmmod syslog_ns_probe
