@@ -314,9 +314,18 @@ int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 	if (level == LOGLEVEL_DEFAULT)
 		level = MESSAGE_LOGLEVEL_DEFAULT;
 	va_start(args, fmt);
-	len = vsnprintf(buf, sizeof(buf), fmt, args);
-	va_end(args);
-	ret = syslog_ns_store(ns, level, 0, buf, min(len, SYSLOG_NS_TEXT_MAX));
+	if (!strcmp(fmt, "%s")) {
+		/* A finished text, the common case of a relay: stored, not copied twice. */
+		const char *text = va_arg(args, const char *);
+
+		va_end(args);
+		len = strnlen(text, SYSLOG_NS_TEXT_MAX + 1);
+		ret = syslog_ns_store(ns, level, 0, text, min(len, SYSLOG_NS_TEXT_MAX));
+	} else {
+		len = vsnprintf(buf, sizeof(buf), fmt, args);
+		va_end(args);
+		ret = syslog_ns_store(ns, level, 0, buf, min(len, SYSLOG_NS_TEXT_MAX));
+	}
 	if (ret >= 0 && len > SYSLOG_NS_TEXT_MAX)
 		return -EMSGSIZE;
 	return ret;

@@ -9,7 +9,7 @@
 
 . "$KMODS/tests/lib/syslog_ns.sh"
 
-N=${SNS_BENCH_RECORDS:-20000}
+N=${SNS_BENCH_RECORDS:-50000}
 BENCH=/sys/kernel/debug/syslog_ns_probe/bench
 
 # now_us: CLOCK_REALTIME in microseconds (busybox date has no %N).
@@ -27,14 +27,32 @@ insmod "$KMODS_MODULES_DIR/syslog_ns_probe.ko"
 sns_ct_start bench
 sns_ct bench syslog-ns-ctl --create --size 16777216 >/dev/null
 
-echo "syslog_ns write path: $N records per CPU of the same 60-byte text"
+# best MODE CPUS: the fastest of three runs (TCG timings are noisy), as
+# "records ns failed"; the namespace runs write from inside the container.
+best() {
+	bmin=
+	for _ in 1 2 3; do
+		if [ "$1" = ns ]; then
+			sns_ct bench sh -c "echo 'ns $2 $N' >$BENCH"
+		else
+			echo "printk $2 $N" >$BENCH
+		fi
+		r=$(cat $BENCH)
+		t=$(field ns "$r")
+		if [ -z "$bmin" ] || [ "$t" -lt "$bmin" ]; then
+			bmin=$t
+			bres="$(field records "$r") $t $(field failed "$r")"
+		fi
+	done
+	echo "$bres"
+}
+
+echo "syslog_ns write path: $N records per CPU of the same 53-byte text, given as '%s', best of 3"
 for cpus in 1 2; do
-	echo "printk $cpus $N" >$BENCH
-	host=$(cat $BENCH)
-	sns_ct bench sh -c "echo 'ns $cpus $N' >$BENCH"
-	ns=$(cat $BENCH)
-	awk -v c="$cpus" -v n="$(field records "$host")" -v pt="$(field ns "$host")" \
-		-v m="$(field records "$ns")" -v st="$(field ns "$ns")" -v f="$(field failed "$ns")" 'BEGIN {
+	host=$(best printk $cpus)
+	ns=$(best ns $cpus)
+	echo "$cpus $host $ns" | awk '{
+		c = $1; n = $2; pt = $3; m = $5; st = $6; f = $7
 		pr = n / (pt / 1e9); sr = m / (st / 1e9)
 		printf "  %d CPU(s): printk %.0f records/s (%.0f ns/record); syslog_ns_printk %.0f records/s (%.0f ns/record), %d dropped\n",
 			c, pr, pt / n * c, sr, st / m * c, f

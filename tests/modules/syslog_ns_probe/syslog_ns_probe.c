@@ -9,9 +9,10 @@
  *
  * /sys/kernel/debug/syslog_ns_probe/bench: a write of "ns|printk CPUS COUNT"
  * starts a kernel thread on each of the first CPUS CPUs, which write COUNT
- * records each of the same text, either with syslog_ns_printk() to the
- * writer's namespace or with printk() to the host's log, both at KERN_DEBUG
- * so that no console prints them; a read gives the last run's figures.
+ * records each of the same text, as "%s", either with syslog_ns_printk() to
+ * the writer's namespace or with printk() to the host's log, both at
+ * KERN_DEBUG so that no console prints them; a read gives the last run's
+ * figures.
  */
 
 #include <linux/atomic.h>
@@ -45,18 +46,19 @@ static int bench_thread(void *data)
 {
 	struct bench_run *run = data;
 	unsigned int cpu = raw_smp_processor_id(), i;
+	char text[64];
 	int failed = 0;
 
+	/* Both sides get the same finished text: what is measured is the store. */
+	scnprintf(text, sizeof(text), "bench: a record from cpu %u of the syslog_ns benchmark", cpu);
 	atomic_inc(&run->ready);
 	wait_for_completion(&run->go);
 	for (i = 0; i < run->count; i++) {
 		if (run->ns) {
-			if (syslog_ns_printk(run->ns, KERN_DEBUG "bench: record %u from cpu %u of the syslog_ns benchmark",
-					     i, cpu) < 0)
+			if (syslog_ns_printk(run->ns, KERN_DEBUG "%s", text) < 0)
 				failed++;
 		} else {
-			printk(KERN_DEBUG "bench: record %u from cpu %u of the syslog_ns benchmark\n",
-			       i, cpu);
+			printk(KERN_DEBUG "%s\n", text);
 		}
 	}
 	atomic_add(failed, &run->failed);
