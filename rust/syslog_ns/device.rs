@@ -171,6 +171,11 @@ fn wait_readable(log: &Log, seq: u64) -> Result {
     }
 }
 
+/// The open of `/dev/kmsg_ns`.
+///
+/// # Safety
+///
+/// Called by the VFS (through `misc_open()`) with the open's inode and file.
 unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
     let ns = log::current_user_ns();
     if params::auto_create() {
@@ -228,12 +233,22 @@ unsafe fn open_host(inode: *mut bindings::inode, file: *mut bindings::file) -> c
     unsafe { shim::syslog_ns_open_host(table, host, inode, file) }
 }
 
+/// The last close of a file with the namespace table.
+///
+/// # Safety
+///
+/// Called by the VFS once, for a file `ns_open` opened.
 unsafe extern "C" fn ns_release(_inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
     // SAFETY: from `KBox::into_raw` in `ns_open`; the file is going away.
     drop(unsafe { KBox::from_raw((*file).private_data.cast::<OpenLog>()) });
     0
 }
 
+/// One record per read, as `/dev/kmsg`.
+///
+/// # Safety
+///
+/// Called by the VFS for a file `ns_open` opened, with its iterator.
 unsafe extern "C" fn ns_read_iter(
     kiocb: *mut bindings::kiocb,
     to: *mut bindings::iov_iter,
@@ -279,6 +294,11 @@ unsafe extern "C" fn ns_read_iter(
     }
 }
 
+/// One write, one record (`<N>text`).
+///
+/// # Safety
+///
+/// Called by the VFS for a file `ns_open` opened, with its iterator.
 unsafe extern "C" fn ns_write_iter(
     kiocb: *mut bindings::kiocb,
     from: *mut bindings::iov_iter,
@@ -313,6 +333,11 @@ unsafe extern "C" fn ns_write_iter(
     }
 }
 
+/// `SEEK_SET`, `SEEK_DATA` and `SEEK_END` to offset 0, as `/dev/kmsg`.
+///
+/// # Safety
+///
+/// Called by the VFS for a file `ns_open` opened.
 unsafe extern "C" fn ns_llseek(file: *mut bindings::file, offset: i64, whence: c_int) -> i64 {
     if offset != 0 {
         return ESPIPE.to_errno().into();
@@ -331,6 +356,11 @@ unsafe extern "C" fn ns_llseek(file: *mut bindings::file, offset: i64, whence: c
     0
 }
 
+/// Readable when the next record is; an error too after an overrun.
+///
+/// # Safety
+///
+/// Called by the VFS for a file `ns_open` opened, with its poll table.
 unsafe extern "C" fn ns_poll(
     file: *mut bindings::file,
     table: *mut bindings::poll_table_struct,
@@ -377,11 +407,8 @@ fn ioctl_create(arg: usize) -> Result<isize> {
 /// `SYSLOG_NS_IOC_READ_CLEAR`: whole records since the last clear, as many
 /// as fit, oldest first; the clear point moves past the last one copied.
 fn ioctl_read_clear(open: &OpenLog, arg: usize) -> Result<isize> {
-    let (mut reader, mut writer) = UserSlice::new(
-        UserPtr::from_addr(arg),
-        size_of::<uapi::syslog_ns_read>(),
-    )
-    .reader_writer();
+    let (mut reader, mut writer) =
+        UserSlice::new(UserPtr::from_addr(arg), size_of::<uapi::syslog_ns_read>()).reader_writer();
     let mut req: uapi::syslog_ns_read = reader.read()?;
     let log = &*open.log;
     let mut out = UserSlice::new(UserPtr::from_addr(req.buf as usize), req.len as usize).writer();
@@ -475,9 +502,7 @@ fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<is
     let log = &*open.log;
     match cmd {
         uapi::SYSLOG_NS_IOC_CREATE => ioctl_create(arg),
-        uapi::SYSLOG_NS_IOC_READ_CLEAR | uapi::SYSLOG_NS_IOC_CLEAR
-            if !capable_over(log) =>
-        {
+        uapi::SYSLOG_NS_IOC_READ_CLEAR | uapi::SYSLOG_NS_IOC_CLEAR if !capable_over(log) => {
             Err(EPERM)
         }
         uapi::SYSLOG_NS_IOC_READ_CLEAR => ioctl_read_clear(open, arg),
@@ -510,16 +535,26 @@ fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<is
     }
 }
 
+/// The ioctls on a namespace's log.
+///
+/// # Safety
+///
+/// Called by the VFS for a file `ns_open` opened.
 unsafe extern "C" fn ns_ioctl(file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
-    match ns_ioctl_result(file, cmd, arg as usize) {
+    match ns_ioctl_result(file, cmd, arg) {
         Ok(n) => n as c_long,
         Err(e) => e.to_errno() as c_long,
     }
 }
 
+/// The ioctls on the host's log: only `SYSLOG_NS_IOC_CREATE`.
+///
+/// # Safety
+///
+/// Called by the VFS for a file opened with the host table.
 unsafe extern "C" fn host_ioctl(_file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
     let result = match cmd {
-        uapi::SYSLOG_NS_IOC_CREATE => ioctl_create(arg as usize),
+        uapi::SYSLOG_NS_IOC_CREATE => ioctl_create(arg),
         // The host's log is controlled with syslog(2), as ever.
         _ => Err(ENOTTY),
     };
@@ -587,7 +622,7 @@ impl Device {
 
         let mut misc: bindings::miscdevice = pin_init::zeroed();
         misc.minor = bindings::MISC_DYNAMIC_MINOR as c_int;
-        misc.name = c"kmsg_ns".as_ptr().cast();
+        misc.name = c"kmsg_ns".as_char_ptr();
         misc.fops = &raw const *ns_table;
         // Container roots are not the host's root: who may read is decided
         // per log at open (CAP_SYSLOG over its user namespace).

@@ -82,7 +82,7 @@ pub(crate) fn format_record(
     o.push(b";");
     const HEX: &[u8; 16] = b"0123456789abcdef";
     for &c in text {
-        let fits = if c < b' ' || c >= 127 || c == b'\\' {
+        let fits = if !(b' '..127).contains(&c) || c == b'\\' {
             o.push(&[
                 b'\\',
                 b'x',

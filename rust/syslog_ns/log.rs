@@ -216,9 +216,7 @@ pub(crate) enum Source {
 /// with the provenance of log `id`.
 pub(crate) fn host_printk(level: u8, id: u64, text: &[u8]) {
     // SAFETY: `text` is valid for its length; printk copies it.
-    unsafe {
-        shim::syslog_ns_host_printk(u32::from(level), id, text.as_ptr().cast(), text.len())
-    };
+    unsafe { shim::syslog_ns_host_printk(u32::from(level), id, text.as_ptr().cast(), text.len()) };
 }
 
 /// The table. A slot is null or an `Arc<Log>` made raw: the table's own
@@ -445,11 +443,6 @@ pub(crate) unsafe extern "C" fn syslog_ns_console(text: *const c_char, len: usiz
     let rcu = rcu::read_lock();
     if let Some(log) = find(current_user_ns(), &rcu) {
         // printk's tracepoint does not say the level: the default's.
-        let _ = log.store(
-            4,
-            0,
-            &text[..text.len().min(MAX_TEXT)],
-            Source::Captured,
-        );
+        let _ = log.store(4, 0, &text[..text.len().min(MAX_TEXT)], Source::Captured);
     }
 }

@@ -271,9 +271,19 @@ void syslog_ns_trace_dropped(u64 id, u64 dropped)
 	trace_syslog_ns_dropped(id, dropped);
 }
 
+/* printk() at a level that is data, not part of the format. */
+static __printf(2, 3) void syslog_ns_printk_level(int level, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vprintk_emit(0, level, NULL, fmt, args);
+	va_end(args);
+}
+
 /*
  * A record for the host's log: its own (id 0) or a namespace's mirrored
- * with its provenance. printk() is variadic, hence here.
+ * with its provenance.
  */
 void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 			   size_t len)
@@ -281,10 +291,10 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 	int n = min_t(size_t, len, INT_MAX);
 
 	if (id)
-		printk("%c%c" SYSLOG_NS_MIRROR_PREFIX "%llu]: %.*s\n", KERN_SOH_ASCII,
-		       '0' + (level & 7), id, n, text);
+		syslog_ns_printk_level(level & 7, SYSLOG_NS_MIRROR_PREFIX "%llu]: %.*s\n",
+				       id, n, text);
 	else
-		printk("%c%c%.*s\n", KERN_SOH_ASCII, '0' + (level & 7), n, text);
+		syslog_ns_printk_level(level & 7, "%.*s\n", n, text);
 }
 
 /**

@@ -315,7 +315,9 @@ fn hint(op: Op, errno: i32) -> Option<&'static str> {
         (Op::Ioctl(CREATE), libc::EEXIST) => {
             "this user namespace already has a log (the host's is the kernel's)"
         }
-        (Op::Ioctl(CREATE), libc::EINVAL) => "the size must be 0 (the default) or 4096..16777216 bytes, and flags 0",
+        (Op::Ioctl(CREATE), libc::EINVAL) => {
+            "the size must be 0 (the default) or 4096..16777216 bytes, and flags 0"
+        }
         (Op::Ioctl(CREATE), libc::EDQUOT) => {
             "the owner of this user namespace has max_per_owner logs already"
         }

@@ -15,6 +15,9 @@
  * figures.
  */
 
+/* pr_debug() is printk(KERN_DEBUG) then, not compiled out. */
+#define DEBUG
+
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cred.h>
@@ -58,7 +61,7 @@ static int bench_thread(void *data)
 			if (syslog_ns_printk(run->ns, KERN_DEBUG "%s", text) < 0)
 				failed++;
 		} else {
-			printk(KERN_DEBUG "%s\n", text);
+			pr_debug("%s\n", text);
 		}
 	}
 	atomic_add(failed, &run->failed);
@@ -86,7 +89,7 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	    !cpus || cpus > min_t(unsigned int, num_online_cpus(), BENCH_MAX_CPUS) ||
 	    !count)
 		return -EINVAL;
-	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	run = kzalloc_obj(*run);
 	if (!run)
 		return -ENOMEM;
 	run->ns = strcmp(mode, "ns") ? NULL : get_user_ns(current_user_ns());
