@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # taint_audit: the audit log and its trace event, driven as an operator would.
-# The victim is nf_log_syslog, an in-tree module the test kernel built and
-# signed with its own key.
+# The victim is tunnel4, an in-tree module the test kernel built and
+# signed with its own key (not nf_log_syslog: syslog_ns holds its logger
+# slots while loaded).
 
 . "$KMODS/tests/lib/ktap.sh"
 
 report=/sys/kernel/debug/taint_audit/modules
 event=/sys/kernel/tracing/events/taint_audit/taint_audit_module
 trace=/sys/kernel/tracing/trace
-victim=nf_log_syslog
+victim=tunnel4
 victim_ko=$(find "/lib/modules/$(uname -r)" -name "$victim.ko*" | head -n1)
 
 ktap_print_header
