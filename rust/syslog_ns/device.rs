@@ -199,7 +199,6 @@ unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::f
         Ok(c) => c,
         Err(e) => return e.to_errno(),
     };
-    log.readers.fetch_add(1, Relaxed);
     let open = match KBox::pin_init(
         pin_init!(OpenLog {
             log,
@@ -210,6 +209,8 @@ unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::f
         Ok(open) => open,
         Err(e) => return e.to_errno(),
     };
+    // Counted once it exists: its drop uncounts it.
+    open.log.readers.fetch_add(1, Relaxed);
     // SAFETY: never moved out again; `ns_release` rebuilds the box.
     let open = unsafe { Pin::into_inner_unchecked(open) };
     // SAFETY: `file` is being opened; the pointer is ours until release.
@@ -516,11 +517,11 @@ fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<is
             let level: u32 = UserSlice::new(UserPtr::from_addr(arg), size_of::<u32>())
                 .reader()
                 .read()?;
-            if !(1..=8).contains(&level) {
-                return Err(EINVAL);
-            }
             if !capable_over(log) {
                 return Err(EPERM);
+            }
+            if !(1..=8).contains(&level) {
+                return Err(EINVAL);
             }
             log.console_level.store(level, Relaxed);
             Ok(0)

@@ -427,6 +427,22 @@ pub(crate) unsafe extern "C" fn syslog_ns_store(
     }
 }
 
+/// Whether `ns` or an ancestor has a log: the netfilter logger drops what
+/// a network namespace without one would send to the host's log, unless
+/// `net.netfilter.nf_log_all_netns` says otherwise, as `nf_log_syslog` does.
+///
+/// # Safety
+///
+/// `ns` is a live user namespace.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn syslog_ns_has_log(ns: *mut bindings::user_namespace) -> bool {
+    let Some(ns) = NonNull::new(ns) else {
+        return false;
+    };
+    let rcu = rcu::read_lock();
+    find(ns, &rcu).is_some()
+}
+
 /// The printk console probe's: a message a task inside a namespace printed.
 ///
 /// # Safety

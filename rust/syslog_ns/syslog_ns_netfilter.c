@@ -902,8 +902,15 @@ static void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
 		m.len--;
 	m.buf[m.len] = '\0';
 
-	/* net holds a reference on its owning user namespace. */
-	syslog_ns_store(net->user_ns, level, 0, m.buf, m.len);
+	/*
+	 * net holds a reference on its owning user namespace. A network
+	 * namespace whose user namespaces have no log would write to the
+	 * host's: only init_net may, or all with nf_log_all_netns, as in
+	 * nf_log_syslog, so containers cannot flood the host's log.
+	 */
+	if (net_eq(net, &init_net) || READ_ONCE(sysctl_nf_log_all_netns) ||
+	    syslog_ns_has_log(net->user_ns))
+		syslog_ns_store(net->user_ns, level, 0, m.buf, m.len);
 
 	put_cpu_ptr(syslog_ns_nf_text);
 }

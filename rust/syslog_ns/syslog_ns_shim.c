@@ -312,6 +312,7 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 {
 	char buf[SYSLOG_NS_TEXT_MAX + 1];
+	const char *text;
 	int level = LOGLEVEL_DEFAULT;
 	va_list args;
 	int kern_level, len, ret;
@@ -326,16 +327,18 @@ int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 	va_start(args, fmt);
 	if (!strcmp(fmt, "%s")) {
 		/* A finished text, the common case of a relay: stored, not copied twice. */
-		const char *text = va_arg(args, const char *);
-
+		text = va_arg(args, const char *);
 		va_end(args);
 		len = strnlen(text, SYSLOG_NS_TEXT_MAX + 1);
-		ret = syslog_ns_store(ns, level, 0, text, min(len, SYSLOG_NS_TEXT_MAX));
 	} else {
 		len = vsnprintf(buf, sizeof(buf), fmt, args);
 		va_end(args);
-		ret = syslog_ns_store(ns, level, 0, buf, min(len, SYSLOG_NS_TEXT_MAX));
+		text = buf;
 	}
+	/* As printk(), one final newline is the end of the line, not text. */
+	if (len && len <= SYSLOG_NS_TEXT_MAX && text[len - 1] == '\n')
+		len--;
+	ret = syslog_ns_store(ns, level, 0, text, min(len, SYSLOG_NS_TEXT_MAX));
 	if (ret >= 0 && len > SYSLOG_NS_TEXT_MAX)
 		return -EMSGSIZE;
 	return ret;

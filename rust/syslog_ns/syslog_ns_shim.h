@@ -59,6 +59,7 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 int syslog_ns_store(struct user_namespace *ns, unsigned int level,
 		    unsigned int facility, const char *text, size_t len);
 void syslog_ns_collect(void);
+bool syslog_ns_has_log(struct user_namespace *ns);
 void syslog_ns_console(const char *text, size_t len);
 
 #endif /* _SYSLOG_NS_SHIM_H */

@@ -23,9 +23,9 @@ ping_once() {
 }
 
 ktap_print_header
-ktap_set_plan 12
+ktap_set_plan 13
 
-sns_ct_start a && sns_ct_start b
+sns_ct_start a && sns_ct_start b && sns_ct_start c
 sns_ct a syslog-ns-ctl --create
 sns_ct b syslog-ns-ctl --create
 
@@ -46,11 +46,17 @@ ktap_test_result "a's log has nothing of b's" sns_hidden a 'ct-b:'
 ktap_test_result "b's packet is in b's log" sns_shown b 'ct-b: .*PROTO=ICMP TYPE=8'
 ktap_test_result "b's log has nothing of a's" sns_hidden b 'ct-a:'
 ktap_test_result "the host's log has neither" sh -c "! dmesg | grep -q -E 'ct-(a|b):'"
+log_rule c "ct-c:"
+ping_once c
+ktap_test_result "a container without a log cannot write to the host's (nf_log_all_netns=0)" \
+	sh -c "! dmesg | grep -q 'ct-c:'"
 ktap_expect_errno "rmmod is refused while log rules use the logger" "in use\\|temporarily unavailable" rmmod syslog_ns
 # Rules pin the module until their network namespace's cleanup: delete them.
 sns_ct a nft delete table inet t
 sns_ct b nft delete table inet t
+sns_ct c nft delete table inet t
 sns_ct_stop a
 sns_ct_stop b
+sns_ct_stop c
 
 ktap_finished

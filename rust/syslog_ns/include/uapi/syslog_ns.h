@@ -39,11 +39,11 @@ struct syslog_ns_read {
 
 /* SYSLOG_NS_IOC_INFO: the state of the opener's log. */
 struct syslog_ns_info {
-	__u64 id;		/* the user namespace's ns_id; 0 for the host */
+	__u64 id;		/* the user namespace's ns_id */
 	__u64 first_seq;	/* oldest record still stored */
 	__u64 next_seq;		/* sequence number of the next record */
 	__u64 clear_seq;	/* first record after the last clear */
-	__u64 dropped;		/* records lost to a writer that found it full */
+	__u64 dropped;		/* records not stored: the oldest was unfinished */
 	__u32 size;		/* buffer bytes */
 	__u32 console_level;	/* records below it are mirrored to the host */
 	__u32 readers;		/* open files on this log */
