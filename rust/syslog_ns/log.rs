@@ -336,17 +336,51 @@ pub(crate) fn create(ns: NonNull<bindings::user_namespace>, size: usize) -> Resu
     Ok(log)
 }
 
-/// Takes the log in `slot` out of the table and drops the table's
-/// reference once no lookup can still see it. Called with [`TABLE_LOCK`].
-fn remove(slot: &Atomic<*const Log>) {
-    let log = slot.xchg(ptr::null(), Relaxed);
-    if log.is_null() {
+/// Takes out of the table the logs `dead` says are gone, then, without
+/// the table's lock, waits once for lookups that may still see them and
+/// drops the table's references. Should there be no memory to keep a
+/// pointer for that, the grace period is waited for there and then.
+fn remove_if(dead: impl Fn(&Log) -> bool) {
+    let mut taken = KVec::new();
+    {
+        let _table = TABLE_LOCK.lock();
+        for slot in &SLOTS[..USED.load(Relaxed)] {
+            let log = slot.load(Acquire);
+            // SAFETY: under `TABLE_LOCK` no slot is cleared but here, so a
+            // non-null one stays live.
+            let Some(log_ref) = (unsafe { log.as_ref() }) else {
+                continue;
+            };
+            if !dead(log_ref) {
+                continue;
+            }
+            slot.store(ptr::null(), Relaxed);
+            if taken.push(log, GFP_KERNEL).is_err() {
+                rcu::synchronize_rcu();
+                // SAFETY: its slot was cleared a grace period ago.
+                unsafe { drop_table_ref(log) };
+            }
+        }
+    }
+    if taken.is_empty() {
         return;
     }
-    // Lookups that found it end before this returns.
+    // Lookups that found one of them end before this returns.
     rcu::synchronize_rcu();
-    // SAFETY: the table's reference, from `Arc::into_raw` in `create`; the
-    // slot no longer holds it.
+    for log in taken {
+        // SAFETY: its slot was cleared a grace period ago.
+        unsafe { drop_table_ref(log) };
+    }
+}
+
+/// Drops the table's reference to a log.
+///
+/// # Safety
+///
+/// `log` is the table's reference, from `Arc::into_raw` in `create`, taken
+/// out of its slot at least a grace period ago, so no lookup still sees it.
+unsafe fn drop_table_ref(log: *const Log) {
+    // SAFETY: the caller's promise.
     let log = unsafe { Arc::from_raw(log) };
     // SAFETY: no precondition.
     unsafe { shim::syslog_ns_trace_destroyed(log.id, log.records(), log.ring.dropped()) };
@@ -357,44 +391,32 @@ fn remove(slot: &Atomic<*const Log>) {
 /// namespace and no nsfs file keeps it active.
 #[no_mangle]
 pub(crate) extern "C" fn syslog_ns_collect() {
-    let _table = TABLE_LOCK.lock();
-    for slot in &SLOTS[..USED.load(Relaxed)] {
-        // SAFETY: under `TABLE_LOCK` no slot is cleared but by us, so a
-        // non-null one stays live.
-        let Some(log) = (unsafe { slot.load(Acquire).as_ref() }) else {
-            continue;
-        };
-        // SAFETY: the log holds a reference on its user namespace.
-        if !unsafe { shim::syslog_ns_user_ns_active(log.user_ns()) } {
-            remove(slot);
-        }
-    }
+    // SAFETY: the log holds a reference on its user namespace.
+    remove_if(|log| !unsafe { shim::syslog_ns_user_ns_active(log.user_ns()) });
 }
 
 /// Frees every log; at unload, once nothing can look one up.
 pub(crate) fn remove_all() {
-    let _table = TABLE_LOCK.lock();
-    for slot in &SLOTS[..USED.load(Relaxed)] {
-        remove(slot);
-    }
-    USED.store(0, Relaxed);
+    remove_if(|_| true);
 }
 
 /// Calls `f` for each log, under the table's lock (the debugfs listing).
 pub(crate) fn for_each(mut f: impl FnMut(&Log)) {
     let _table = TABLE_LOCK.lock();
     for slot in &SLOTS[..USED.load(Relaxed)] {
-        // SAFETY: as in `syslog_ns_collect`.
+        // SAFETY: as in `remove_if`: slots are cleared only under the lock,
+        // and their logs freed a grace period later.
         if let Some(log) = unsafe { slot.load(Acquire).as_ref() } {
             f(log);
         }
     }
 }
 
-/// Stores a message for user namespace `ns`: in its nearest log, or the
-/// host's through printk. Returns the stored length, or `-EAGAIN` if the
-/// record was dropped. The C side's `syslog_ns_printk()` and netfilter
-/// logger call it; any context.
+/// Stores a message for user namespace `ns`: in its nearest log or, if it
+/// has none, the host's through printk when `to_host` allows it. Returns
+/// the stored length, `-EAGAIN` if the record was dropped, or `-ENOENT` if
+/// there was no log and `to_host` was false. The C side's
+/// `syslog_ns_printk()` and netfilter logger call it; any context.
 ///
 /// # Safety
 ///
@@ -402,6 +424,7 @@ pub(crate) fn for_each(mut f: impl FnMut(&Log)) {
 #[no_mangle]
 pub(crate) unsafe extern "C" fn syslog_ns_store(
     ns: *mut bindings::user_namespace,
+    to_host: bool,
     level: c_uint,
     facility: c_uint,
     text: *const c_char,
@@ -420,27 +443,12 @@ pub(crate) unsafe extern "C" fn syslog_ns_store(
             Ok(_) => text.len() as c_int,
             Err(_) => EAGAIN.to_errno(),
         },
-        None => {
+        None if to_host => {
             host_printk(level, 0, text);
             text.len() as c_int
         }
+        None => ENOENT.to_errno(),
     }
-}
-
-/// Whether `ns` or an ancestor has a log: the netfilter logger drops what
-/// a network namespace without one would send to the host's log, unless
-/// `net.netfilter.nf_log_all_netns` says otherwise, as `nf_log_syslog` does.
-///
-/// # Safety
-///
-/// `ns` is a live user namespace.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn syslog_ns_has_log(ns: *mut bindings::user_namespace) -> bool {
-    let Some(ns) = NonNull::new(ns) else {
-        return false;
-    };
-    let rcu = rcu::read_lock();
-    find(ns, &rcu).is_some()
 }
 
 /// The printk console probe's: a message a task inside a namespace printed.

@@ -908,9 +908,9 @@ static void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
 	 * host's: only init_net may, or all with nf_log_all_netns, as in
 	 * nf_log_syslog, so containers cannot flood the host's log.
 	 */
-	if (net_eq(net, &init_net) || READ_ONCE(sysctl_nf_log_all_netns) ||
-	    syslog_ns_has_log(net->user_ns))
-		syslog_ns_store(net->user_ns, level, 0, m.buf, m.len);
+	syslog_ns_store(net->user_ns,
+			net_eq(net, &init_net) || READ_ONCE(sysctl_nf_log_all_netns),
+			level, 0, m.buf, m.len);
 
 	put_cpu_ptr(syslog_ns_nf_text);
 }

@@ -69,11 +69,6 @@ u32 syslog_ns_caller_id(void)
 		0x80000000 + raw_smp_processor_id();
 }
 
-bool syslog_ns_in_task(void)
-{
-	return in_task();
-}
-
 struct user_namespace *syslog_ns_current_user_ns(void)
 {
 	return current_user_ns();
@@ -338,7 +333,7 @@ int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 	/* As printk(), one final newline is the end of the line, not text. */
 	if (len && len <= SYSLOG_NS_TEXT_MAX && text[len - 1] == '\n')
 		len--;
-	ret = syslog_ns_store(ns, level, 0, text, min(len, SYSLOG_NS_TEXT_MAX));
+	ret = syslog_ns_store(ns, true, level, 0, text, min(len, SYSLOG_NS_TEXT_MAX));
 	if (ret >= 0 && len > SYSLOG_NS_TEXT_MAX)
 		return -EMSGSIZE;
 	return ret;

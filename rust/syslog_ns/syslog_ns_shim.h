@@ -19,7 +19,6 @@ void syslog_ns_preempt_disable(void);
 void syslog_ns_preempt_enable(void);
 u64 syslog_ns_clock(void);
 u32 syslog_ns_caller_id(void);
-bool syslog_ns_in_task(void);
 
 struct user_namespace *syslog_ns_current_user_ns(void);
 struct user_namespace *syslog_ns_get_user_ns(struct user_namespace *ns);
@@ -56,10 +55,9 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 			   size_t len);
 
 /* Rust. */
-int syslog_ns_store(struct user_namespace *ns, unsigned int level,
+int syslog_ns_store(struct user_namespace *ns, bool to_host, unsigned int level,
 		    unsigned int facility, const char *text, size_t len);
 void syslog_ns_collect(void);
-bool syslog_ns_has_log(struct user_namespace *ns);
 void syslog_ns_console(const char *text, size_t len);
 
 #endif /* _SYSLOG_NS_SHIM_H */
