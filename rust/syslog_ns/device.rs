@@ -18,7 +18,8 @@ use crate::{
     kmsg::{self, FORMATTED_MAX},
     log::{self, Log, Source},
     params,
-    ringbuf::{Read, WriteError, MAX_SIZE, MAX_TEXT, MIN_SIZE},
+    ratelimit::{RateLimit, Verdict},
+    ringbuf::{Read, WriteError, MAX_TEXT, MIN_SIZE},
     shim, uapi,
 };
 use core::{
@@ -63,6 +64,9 @@ static HOST_KMSG: Atomic<*const bindings::file_operations> = Atomic::new(ptr::nu
 /// Our table for host openers (see the module documentation).
 static HOST_TABLE: Atomic<*const bindings::file_operations> = Atomic::new(ptr::null());
 
+/// Our table for host openers that neither read nor write: ioctls only.
+static CONTROL_TABLE: Atomic<*const bindings::file_operations> = Atomic::new(ptr::null());
+
 /// Where a reader is, with room to copy and format one record.
 struct Cursor {
     seq: u64,
@@ -73,9 +77,9 @@ struct Cursor {
 impl Cursor {
     fn new(seq: u64) -> Result<Self> {
         let mut text = KVec::new();
-        text.resize(MAX_TEXT, 0, GFP_KERNEL)?;
+        text.resize(MAX_TEXT, 0, GFP_KERNEL_ACCOUNT)?;
         let mut out = KVec::new();
-        out.resize(FORMATTED_MAX, 0, GFP_KERNEL)?;
+        out.resize(FORMATTED_MAX, 0, GFP_KERNEL_ACCOUNT)?;
         Ok(Cursor { seq, text, out })
     }
 
@@ -106,14 +110,42 @@ struct OpenLog {
     log: Arc<Log>,
     #[pin]
     cursor: Mutex<Cursor>,
+    /// How fast this opener may write, as each opener of `/dev/kmsg`.
+    write_limit: RateLimit,
 }
 
 #[pinned_drop]
 impl PinnedDrop for OpenLog {
     fn drop(self: Pin<&mut Self>) {
+        // As /dev/kmsg says at release what its limit held back.
+        report_suppressed(&self.log, self.write_limit.take_suppressed());
         self.log.readers.fetch_sub(1, Relaxed);
     }
 }
+
+/// Stores, if `count` is not 0, the record saying that `count` writes of
+/// the current task were dropped by its opener's rate limit, in
+/// `devkmsg_write()`'s words.
+fn report_suppressed(log: &Log, count: u64) {
+    if count == 0 {
+        return;
+    }
+    let mut comm = [0u8; 16];
+    // SAFETY: `comm` is valid for writes of its length.
+    let comm_len = unsafe { shim::syslog_ns_current_comm(comm.as_mut_ptr(), comm.len()) };
+    let comm = core::str::from_utf8(&comm[..comm_len.min(comm.len())]).unwrap_or("?");
+    let mut text = [0u8; 96];
+    let mut f = kernel::str::Formatter::new(&mut text);
+    let _ = core::fmt::Write::write_fmt(
+        &mut f,
+        format_args!("{}: {} output lines suppressed due to ratelimiting", comm, count),
+    );
+    let len = f.bytes_written();
+    let _ = log.store(LEVEL_WARNING, 0, &text[..len], Source::Module);
+}
+
+/// Level of the module's own records about a log: `LOGLEVEL_WARNING`.
+const LEVEL_WARNING: u8 = 4;
 
 /// The `OpenLog` of a file with the namespace table.
 ///
@@ -171,6 +203,29 @@ fn wait_readable(log: &Log, seq: u64) -> Result {
     }
 }
 
+/// What an open asks for, from its flags' access mode.
+struct Access {
+    read: bool,
+    write: bool,
+}
+
+impl Access {
+    fn of(flags: c_uint) -> Self {
+        let mode = flags & bindings::O_ACCMODE;
+        // O_RDONLY 0, O_WRONLY 1, O_RDWR 2, and 3: neither, ioctls only.
+        Access {
+            read: mode == bindings::O_RDONLY || mode == bindings::O_RDWR,
+            write: mode == bindings::O_WRONLY || mode == bindings::O_RDWR,
+        }
+    }
+}
+
+/// Whether the current task may write to `log`; see `syslog_ns_may_write()`.
+fn may_write(log: &Log) -> bool {
+    // SAFETY: the log holds a reference on its user namespace.
+    unsafe { shim::syslog_ns_may_write(log.user_ns()) }
+}
+
 /// The open of `/dev/kmsg_ns`.
 ///
 /// # Safety
@@ -188,11 +243,16 @@ unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::f
         return unsafe { open_host(inode, file) };
     };
     // SAFETY: `file` is being opened.
-    let flags = unsafe { (*file).f_flags };
+    let access = Access::of(unsafe { (*file).f_flags });
     // Reading a log takes CAP_SYSLOG over it, as the host's does under
-    // dmesg_restrict; writing does not.
-    if flags & bindings::O_ACCMODE != bindings::O_WRONLY && !capable_over(&log) {
+    // dmesg_restrict; writing takes what writing /dev/kmsg (0644 root)
+    // takes, within the log's namespace. An open for neither (access mode
+    // 3, for ioctls only) leaves it to each ioctl.
+    if access.read && !capable_over(&log) {
         return EPERM.to_errno();
+    }
+    if access.write && !may_write(&log) {
+        return EACCES.to_errno();
     }
     let seq = log.ring.oldest_seq();
     let cursor = match Cursor::new(seq) {
@@ -203,8 +263,9 @@ unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::f
         pin_init!(OpenLog {
             log,
             cursor <- new_mutex!(cursor),
+            write_limit: RateLimit::new(params::write_burst(), params::write_interval_ms()),
         }),
-        GFP_KERNEL,
+        GFP_KERNEL_ACCOUNT,
     ) {
         Ok(open) => open,
         Err(e) => return e.to_errno(),
@@ -218,16 +279,33 @@ unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::f
     0
 }
 
-/// Hands the open to `/dev/kmsg`, with the host table.
+/// Hands the open to `/dev/kmsg`, with the host table, if opening
+/// `/dev/kmsg` itself would be allowed: `devkmsg_open()` checks
+/// `printk.devkmsg` and, for readers, `dmesg_restrict` and CAP_SYSLOG, but
+/// leaves writers to the mode of `/dev/kmsg`'s inode, which is checked here.
 ///
 /// # Safety
 ///
 /// `inode` and `file` are those of an open in progress.
 unsafe fn open_host(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
+    // SAFETY: `file` is being opened.
+    let access = Access::of(unsafe { (*file).f_flags });
+    if !access.read && !access.write {
+        // For ioctls only: no part of the host's log, just CREATE.
+        let table = CONTROL_TABLE.load(Acquire);
+        // SAFETY: the table lives until unload, which cannot begin while a
+        // file with our table is open; the open is in progress.
+        return unsafe { shim::syslog_ns_open_host(table, ptr::null(), inode, file) };
+    }
     let host = HOST_KMSG.load(Acquire);
     let table = HOST_TABLE.load(Acquire);
     if host.is_null() || table.is_null() {
         return ENODEV.to_errno();
+    }
+    // SAFETY: the open is in progress, its mode is set.
+    let err = unsafe { shim::syslog_ns_host_kmsg_permission(file) };
+    if err != 0 {
+        return err;
     }
     // SAFETY: both tables live until unload, which cannot begin while a
     // file with our table is open; the open is in progress.
@@ -313,8 +391,16 @@ unsafe extern "C" fn ns_write_iter(
     if len > MAX_TEXT + 6 {
         return errno(EMSGSIZE);
     }
+    // As devkmsg_write(): past its opener's rate limit a write is dropped
+    // and said to have succeeded; the next one that passes says how many.
+    // SAFETY: no precondition.
+    let now = unsafe { shim::syslog_ns_clock() };
+    match open.write_limit.check(now) {
+        Verdict::Pass { suppressed } => report_suppressed(&open.log, suppressed),
+        Verdict::Suppressed => return len as isize,
+    }
     let mut buf = KVec::new();
-    if let Err(e) = from.copy_from_iter_vec(&mut buf, GFP_KERNEL) {
+    if let Err(e) = from.copy_from_iter_vec(&mut buf, GFP_KERNEL_ACCOUNT) {
         return errno(e);
     }
     if buf.len() != len {
@@ -391,9 +477,11 @@ fn ioctl_create(arg: usize) -> Result<isize> {
     if req.flags != 0 {
         return Err(EINVAL);
     }
+    // A namespace asks for at most `max_size` (its memory cgroup may allow
+    // less, which the allocation's charge enforces).
     let size = match req.size as usize {
         0 => params::default_size(),
-        size if (MIN_SIZE..=MAX_SIZE).contains(&size) => size,
+        size if (MIN_SIZE..=params::max_size()).contains(&size) => size,
         _ => return Err(EINVAL),
     };
     let ns = log::current_user_ns();
@@ -511,6 +599,8 @@ fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<is
             clear_to(log, log.ring.next_seq());
             Ok(0)
         }
+        // As syslog(2)'s SIZE_UNREAD, which is restricted.
+        uapi::SYSLOG_NS_IOC_SIZE_UNREAD if !capable_over(log) => Err(EPERM),
         uapi::SYSLOG_NS_IOC_SIZE_UNREAD => put_u32(arg, ioctl_size_unread(open)?),
         uapi::SYSLOG_NS_IOC_SIZE_BUFFER => put_u32(arg, log.ring.size() as u32),
         uapi::SYSLOG_NS_IOC_CONSOLE_LEVEL => {
@@ -565,11 +655,12 @@ unsafe extern "C" fn host_ioctl(_file: *mut bindings::file, cmd: c_uint, arg: c_
     }
 }
 
-/// The device and its two tables.
+/// The device and its three tables.
 pub(crate) struct Device {
     misc: KBox<bindings::miscdevice>,
     _ns_table: KBox<bindings::file_operations>,
     _host_table: Option<KBox<bindings::file_operations>>,
+    _control_table: KBox<bindings::file_operations>,
 }
 
 // SAFETY: the tables are read-only once registered; misc_deregister may
@@ -591,6 +682,13 @@ impl Device {
         ns_table.unlocked_ioctl = Some(ns_ioctl);
         ns_table.compat_ioctl = bindings::compat_ptr_ioctl;
         let ns_table = KBox::new(ns_table, GFP_KERNEL)?;
+
+        let mut control: bindings::file_operations = pin_init::zeroed();
+        control.owner = module.as_ptr();
+        control.unlocked_ioctl = Some(host_ioctl);
+        control.compat_ioctl = bindings::compat_ptr_ioctl;
+        let control_table = KBox::new(control, GFP_KERNEL)?;
+        CONTROL_TABLE.store(&raw const *control_table, Release);
 
         // SAFETY: no precondition (process context, at load).
         let host = unsafe { shim::syslog_ns_find_host_kmsg() };
@@ -625,17 +723,24 @@ impl Device {
         misc.minor = bindings::MISC_DYNAMIC_MINOR as c_int;
         misc.name = c"kmsg_ns".as_char_ptr();
         misc.fops = &raw const *ns_table;
-        // Container roots are not the host's root: who may read is decided
-        // per log at open (CAP_SYSLOG over its user namespace).
+        // Container roots are not the host's root: who may read or write is
+        // decided at open, per log (CAP_SYSLOG, or its root, over its user
+        // namespace) or, for the host's log, as /dev/kmsg decides.
         misc.mode = 0o666;
         let mut misc = KBox::new(misc, GFP_KERNEL)?;
         // SAFETY: `misc` and the tables it points to live in boxes until
         // `drop` deregisters it.
-        to_result(unsafe { bindings::misc_register(&raw mut *misc) })?;
+        if let Err(e) = to_result(unsafe { bindings::misc_register(&raw mut *misc) }) {
+            // No open could see the host table: take it back before its box
+            // goes.
+            forget_host();
+            return Err(e);
+        }
         Ok(Device {
             misc,
             _ns_table: ns_table,
             _host_table: host_table,
+            _control_table: control_table,
         })
     }
 }
@@ -646,7 +751,17 @@ impl Drop for Device {
         // (each holds a module reference), and no open is in progress once
         // this returns.
         unsafe { bindings::misc_deregister(&raw mut *self.misc) };
-        HOST_TABLE.store(ptr::null(), Release);
-        HOST_KMSG.store(ptr::null(), Release);
+        forget_host();
+    }
+}
+
+/// Unpublishes the host table and `/dev/kmsg`, once no open can use them.
+fn forget_host() {
+    CONTROL_TABLE.store(ptr::null(), Release);
+    HOST_TABLE.store(ptr::null(), Release);
+    if !HOST_KMSG.xchg(ptr::null(), Release).is_null() {
+        // SAFETY: `syslog_ns_find_host_kmsg()` found it in `register`, and
+        // no open uses it any more.
+        unsafe { shim::syslog_ns_forget_host_kmsg() };
     }
 }

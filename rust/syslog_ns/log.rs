@@ -12,6 +12,7 @@
 //! destroying logs is serialised by [`TABLE_LOCK`].
 
 use crate::{
+    ratelimit::{RateLimit, Verdict},
     ringbuf::{Meta, RingBuffer, WriteError, MAX_TEXT},
     shim,
 };
@@ -30,6 +31,9 @@ pub(crate) const MAX_LOGS: usize = 1024;
 
 /// Level of the record that opens each log: `LOGLEVEL_INFO`.
 const LEVEL_INFO: u8 = 6;
+
+/// Level of the module's own warnings in the host's log: `LOGLEVEL_WARNING`.
+const LEVEL_WARNING: u8 = 4;
 
 /// The host's default console level, `CONSOLE_LOGLEVEL_DEFAULT`.
 const CONSOLE_LEVEL_DEFAULT: u32 = 7;
@@ -107,6 +111,9 @@ pub(crate) struct Log {
     pub(crate) id: u64,
     /// The uid (on the host) that owns the user namespace.
     pub(crate) owner: u32,
+    /// The uid (on the host) whose quota ([`crate::params::max_per_owner`])
+    /// this log counts against: the owner of the top of its namespace chain.
+    pub(crate) quota_uid: u32,
     /// The first record `SEEK_DATA` and read-clear start at.
     pub(crate) clear_seq: Atomic<u64>,
     /// Records below it are mirrored to the host when `mirror` is on.
@@ -114,6 +121,8 @@ pub(crate) struct Log {
     /// Open files on this log.
     pub(crate) readers: Atomic<u32>,
     pub(crate) waiters: Waiters,
+    /// How fast records may be mirrored into the host's log.
+    mirror_limit: RateLimit,
 }
 
 impl Log {
@@ -121,10 +130,11 @@ impl Log {
         let ring = RingBuffer::new(size)?;
         let waiters = Waiters::new()?;
         // SAFETY: `ns` is live (see `UserNsRef::new`).
-        let (id, owner) = unsafe {
+        let (id, owner, quota_uid) = unsafe {
             (
                 shim::syslog_ns_user_ns_id(ns.as_ptr()),
                 shim::syslog_ns_user_ns_owner(ns.as_ptr()),
+                shim::syslog_ns_user_ns_quota_uid(ns.as_ptr()),
             )
         };
         let log = Arc::new(
@@ -133,12 +143,17 @@ impl Log {
                 user_ns: UserNsRef::new(ns),
                 id,
                 owner,
+                quota_uid,
                 clear_seq: Atomic::new(0),
                 console_level: Atomic::new(CONSOLE_LEVEL_DEFAULT),
                 readers: Atomic::new(0),
                 waiters,
+                mirror_limit: RateLimit::new(
+                    crate::params::mirror_burst(),
+                    crate::params::mirror_interval_ms(),
+                ),
             },
-            GFP_KERNEL,
+            GFP_KERNEL_ACCOUNT,
         )?;
         // dmesg gives up on a /dev/kmsg whose first read finds nothing and
         // asks syslog(2), that is the host, instead: a log is never empty.
@@ -185,7 +200,7 @@ impl Log {
                     && crate::params::mirror()
                     && u32::from(level & 7) < self.console_level.load(Relaxed)
                 {
-                    host_printk(level, self.id, text);
+                    self.mirror(meta.ts_nsec, level, text);
                 }
             }
             Err(WriteError::Busy) => {
@@ -195,6 +210,32 @@ impl Log {
             Err(WriteError::TooLong) => {}
         }
         result
+    }
+
+    /// Copies a record into the host's log, at most `mirror_burst` per
+    /// `mirror_interval_ms`: a container must not flood the host.
+    fn mirror(&self, now: u64, level: u8, text: &[u8]) {
+        match self.mirror_limit.check(now) {
+            Verdict::Pass { suppressed } => {
+                if suppressed > 0 {
+                    self.report_unmirrored(suppressed);
+                }
+                host_printk(level, self.id, text);
+            }
+            Verdict::Suppressed => {}
+        }
+    }
+
+    /// Tells the host's log that `count` records were not mirrored.
+    fn report_unmirrored(&self, count: u64) {
+        let mut text = [0u8; 64];
+        let mut f = kernel::str::Formatter::new(&mut text);
+        let _ = core::fmt::Write::write_fmt(
+            &mut f,
+            format_args!("{} records not mirrored (rate limit)", count),
+        );
+        let len = f.bytes_written();
+        host_printk(LEVEL_WARNING, self.id, &text[..len]);
     }
 
     /// Records stored now.
@@ -297,8 +338,10 @@ pub(crate) fn find_arc(ns: NonNull<bindings::user_namespace>) -> Option<Arc<Log>
 }
 
 /// Creates the log of `ns` (live, the caller's) with a ring of `size`
-/// bytes. `EEXIST` if it has one (the host always has), `EDQUOT` past
-/// `max_per_owner` logs of its owner, `ENOSPC` past [`MAX_LOGS`].
+/// bytes, charged to the caller's memory cgroup. `EEXIST` if it has one (the
+/// host always has), `EDQUOT` past `max_per_owner` logs charged to the host
+/// uid at the top of its namespace chain, `ENOSPC` past [`MAX_LOGS`],
+/// `ENOMEM` if the memory or its charge is refused.
 pub(crate) fn create(ns: NonNull<bindings::user_namespace>, size: usize) -> Result<Arc<Log>> {
     if ns.as_ptr() == init_user_ns() {
         // The host's log is the kernel's own.
@@ -310,13 +353,13 @@ pub(crate) fn create(ns: NonNull<bindings::user_namespace>, size: usize) -> Resu
         return Err(EEXIST);
     }
     // SAFETY: `ns` is live (the caller's).
-    let owner = unsafe { shim::syslog_ns_user_ns_owner(ns.as_ptr()) };
+    let quota_uid = unsafe { shim::syslog_ns_user_ns_quota_uid(ns.as_ptr()) };
     let used = USED.load(Relaxed);
     let owned = SLOTS[..used]
         .iter()
         // SAFETY: as in `exact`.
         .filter_map(|slot| unsafe { slot.load(Acquire).as_ref() })
-        .filter(|log| log.owner == owner)
+        .filter(|log| log.quota_uid == quota_uid)
         .count();
     drop(rcu);
     if owned >= crate::params::max_per_owner() as usize {
@@ -449,6 +492,21 @@ pub(crate) unsafe extern "C" fn syslog_ns_store(
         }
         None => ENOENT.to_errno(),
     }
+}
+
+/// Whether `ns` or an ancestor has a log: the netfilter redirect asks before
+/// it takes a line away from the kernel's logger. Any context.
+///
+/// # Safety
+///
+/// `ns` is a live user namespace.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn syslog_ns_has_log(ns: *mut bindings::user_namespace) -> bool {
+    let Some(ns) = NonNull::new(ns) else {
+        return false;
+    };
+    let rcu = rcu::read_lock();
+    find(ns, &rcu).is_some()
 }
 
 /// The printk console probe's: a message a task inside a namespace printed.

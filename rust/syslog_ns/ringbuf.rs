@@ -49,9 +49,12 @@
 //! Data words are atomics accessed with relaxed ordering, so a racing copy is
 //! a torn copy that validation discards, never undefined behaviour.
 
-use crate::{shim::NoPreempt, uapi};
+use crate::{
+    shim::{self, NoPreempt},
+    uapi,
+};
+use core::{mem::size_of, ops::Deref, ptr::NonNull};
 use kernel::{
-    alloc::KVVec,
     prelude::*,
     sync::{
         atomic::{
@@ -172,9 +175,71 @@ pub(crate) struct RingBuffer {
     /// writers' 32-bit ones.
     last_seq: Atomic<u64>,
     dropped: Atomic<u64>,
-    descs: KVVec<Desc>,
-    data: KVVec<Atomic<u64>>,
+    descs: AccountedArray<Desc>,
+    data: AccountedArray<Atomic<u64>>,
 }
+
+/// A type whose all-zero bit pattern is a valid value.
+///
+/// # Safety
+///
+/// An all-zero `Self` is valid.
+unsafe trait ZeroIsValid {}
+
+// SAFETY: an atomic integer of value 0.
+unsafe impl ZeroIsValid for Atomic<u64> {}
+// SAFETY: three atomic integers of value 0, the state of an unused descriptor.
+unsafe impl ZeroIsValid for Desc {}
+
+/// A zeroed array from `kvmalloc()`, charged to the memory cgroup of the task
+/// that creates it. The kernel crate's `KVVec` cannot ask for
+/// `__GFP_RETRY_MAYFAIL`, without which a charge over a cgroup's
+/// `memory.max` calls that cgroup's OOM killer instead of failing.
+///
+/// # Invariants
+///
+/// `ptr` points to `len` `T`s, all zeroed when allocated (valid, as
+/// `T: ZeroIsValid`), from `syslog_ns_alloc_accounted()` and freed only by
+/// `drop`.
+struct AccountedArray<T: ZeroIsValid> {
+    ptr: NonNull<T>,
+    len: usize,
+}
+
+impl<T: ZeroIsValid> AccountedArray<T> {
+    /// `len` zeroed `T`s; `ENOMEM` when the memory or its charge is refused.
+    fn new(len: usize) -> Result<Self> {
+        let bytes = len.checked_mul(size_of::<T>()).ok_or(ENOMEM)?;
+        // SAFETY: no precondition; freed in `drop`.
+        let ptr = unsafe { shim::syslog_ns_alloc_accounted(bytes) };
+        // INVARIANT: `bytes` zeroed bytes, suitably aligned for any `T` of
+        // the ring (kvmalloc aligns to at least 8).
+        let ptr = NonNull::new(ptr.cast::<T>()).ok_or(ENOMEM)?;
+        Ok(AccountedArray { ptr, len })
+    }
+}
+
+impl<T: ZeroIsValid> Deref for AccountedArray<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        // SAFETY: `len` valid `T`s live as long as `self` (type invariant);
+        // they are only ever shared (they are atomics).
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl<T: ZeroIsValid> Drop for AccountedArray<T> {
+    fn drop(&mut self) {
+        // SAFETY: from `syslog_ns_alloc_accounted()` (type invariant).
+        unsafe { shim::syslog_ns_free_accounted(self.ptr.as_ptr().cast()) };
+    }
+}
+
+// SAFETY: the elements are atomics, shared and sent between threads as such.
+unsafe impl<T: ZeroIsValid + Sync> Send for AccountedArray<T> {}
+// SAFETY: as above.
+unsafe impl<T: ZeroIsValid + Sync> Sync for AccountedArray<T> {}
 
 fn pack(seq: u32, pos: u32) -> u64 {
     u64::from(seq) << 32 | u64::from(pos)
@@ -206,22 +271,8 @@ impl RingBuffer {
     /// clamped to [`MIN_SIZE`]..=[`MAX_SIZE`]).
     pub(crate) fn new(size: usize) -> Result<Self> {
         let size = size.clamp(MIN_SIZE, MAX_SIZE).next_power_of_two();
-        let mut data = KVVec::with_capacity(size / 8, GFP_KERNEL)?;
-        for _ in 0..size / 8 {
-            data.push(Atomic::new(0), GFP_KERNEL)?;
-        }
-        let count = size / AVG_RECORD;
-        let mut descs = KVVec::with_capacity(count, GFP_KERNEL)?;
-        for _ in 0..count {
-            descs.push(
-                Desc {
-                    state: Atomic::new(0),
-                    begin: Atomic::new(0),
-                    len: Atomic::new(0),
-                },
-                GFP_KERNEL,
-            )?;
-        }
+        let data = AccountedArray::new(size / 8)?;
+        let descs = AccountedArray::new(size / AVG_RECORD)?;
         Ok(Self {
             head: Atomic::new(0),
             tail: Atomic::new(0),

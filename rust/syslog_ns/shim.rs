@@ -32,6 +32,12 @@ extern "C" {
     pub(crate) fn syslog_ns_user_ns_parent(
         ns: *mut bindings::user_namespace,
     ) -> *mut bindings::user_namespace;
+    pub(crate) fn syslog_ns_user_ns_quota_uid(ns: *mut bindings::user_namespace) -> u32;
+    pub(crate) fn syslog_ns_may_write(ns: *mut bindings::user_namespace) -> bool;
+    pub(crate) fn syslog_ns_current_comm(buf: *mut u8, len: usize) -> usize;
+
+    pub(crate) fn syslog_ns_alloc_accounted(bytes: usize) -> *mut c_void;
+    pub(crate) fn syslog_ns_free_accounted(ptr: *mut c_void);
 
     pub(crate) fn syslog_ns_waiters_new() -> *mut syslog_ns_waiters;
     pub(crate) fn syslog_ns_waiters_free(w: *mut syslog_ns_waiters);
@@ -48,6 +54,8 @@ extern "C" {
     );
 
     pub(crate) fn syslog_ns_find_host_kmsg() -> *const bindings::file_operations;
+    pub(crate) fn syslog_ns_forget_host_kmsg();
+    pub(crate) fn syslog_ns_host_kmsg_permission(file: *mut bindings::file) -> c_int;
     pub(crate) fn syslog_ns_open_host(
         table: *const bindings::file_operations,
         host: *const bindings::file_operations,

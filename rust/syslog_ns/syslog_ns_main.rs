@@ -13,6 +13,7 @@ use kernel::{debugfs::Dir, error::to_result, prelude::*};
 mod device;
 mod kmsg;
 mod log;
+mod ratelimit;
 mod ringbuf;
 mod shim;
 #[allow(clippy::all, missing_docs, unreachable_pub)]
@@ -27,11 +28,23 @@ module! {
     params: {
         default_size: u32 {
             default: 131072,
-            description: "Bytes of a log's ring buffer unless its creator says (4096..16777216, rounded up to a power of two)",
+            description: "Bytes of a log's ring buffer unless its creator says (4096..max_size, rounded up to a power of two)",
+        },
+        max_size: u32 {
+            default: 1048576,
+            description: "Most bytes of ring buffer a namespace may ask for (4096..16777216); memory cgroups may allow less",
         },
         max_per_owner: u32 {
             default: 16,
-            description: "Most logs whose user namespaces one uid owns (1..1024)",
+            description: "Most logs in the user namespaces under one host uid's top-level namespaces (1..1024)",
+        },
+        write_burst: u32 {
+            default: 10,
+            description: "Records each opener may write per write_interval_ms, as printk.devkmsg=ratelimit; 0: no limit",
+        },
+        write_interval_ms: u32 {
+            default: 5000,
+            description: "The interval of write_burst, in milliseconds (1..3600000)",
         },
         auto_create: bool {
             default: false,
@@ -40,6 +53,14 @@ module! {
         mirror: bool {
             default: false,
             description: "Copy records below each log's console level into the host's log, prefixed syslog_ns[ID]",
+        },
+        mirror_burst: u32 {
+            default: 10,
+            description: "Records each log may mirror per mirror_interval_ms (1..1000000)",
+        },
+        mirror_interval_ms: u32 {
+            default: 5000,
+            description: "The interval of mirror_burst, in milliseconds (1..3600000)",
         },
         capture_console: bool {
             default: false,
@@ -56,8 +77,28 @@ mod params {
         p::default_size.value() as usize
     }
 
+    pub(crate) fn max_size() -> usize {
+        p::max_size.value() as usize
+    }
+
     pub(crate) fn max_per_owner() -> u32 {
         p::max_per_owner.value()
+    }
+
+    pub(crate) fn write_burst() -> u32 {
+        p::write_burst.value()
+    }
+
+    pub(crate) fn write_interval_ms() -> u32 {
+        p::write_interval_ms.value()
+    }
+
+    pub(crate) fn mirror_burst() -> u32 {
+        p::mirror_burst.value()
+    }
+
+    pub(crate) fn mirror_interval_ms() -> u32 {
+        p::mirror_interval_ms.value()
     }
 
     pub(crate) fn auto_create() -> bool {
@@ -73,23 +114,55 @@ mod params {
     }
 }
 
+/// Checks that parameter `name`'s `value` is within `range`, saying which
+/// is not.
+fn check_range(name: &str, value: usize, range: core::ops::RangeInclusive<usize>) -> Result {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    pr_err!(
+        "{}={} is outside {}..{}\n",
+        name,
+        value,
+        range.start(),
+        range.end()
+    );
+    Err(EINVAL)
+}
+
 /// Rejects out-of-range parameters at load, naming the one at fault.
 fn check_params() -> Result {
-    let size = params::default_size();
-    if !(ringbuf::MIN_SIZE..=ringbuf::MAX_SIZE).contains(&size) {
-        pr_err!(
-            "default_size={} is outside {}..{}\n",
-            size,
-            ringbuf::MIN_SIZE,
-            ringbuf::MAX_SIZE
-        );
-        return Err(EINVAL);
-    }
-    let max = params::max_per_owner();
-    if !(1..=log::MAX_LOGS as u32).contains(&max) {
-        pr_err!("max_per_owner={} is outside 1..{}\n", max, log::MAX_LOGS);
-        return Err(EINVAL);
-    }
+    const HOUR_MS: usize = 3_600_000;
+    check_range(
+        "max_size",
+        params::max_size(),
+        ringbuf::MIN_SIZE..=ringbuf::MAX_SIZE,
+    )?;
+    check_range(
+        "default_size",
+        params::default_size(),
+        ringbuf::MIN_SIZE..=params::max_size(),
+    )?;
+    check_range(
+        "max_per_owner",
+        params::max_per_owner() as usize,
+        1..=log::MAX_LOGS,
+    )?;
+    check_range(
+        "write_interval_ms",
+        params::write_interval_ms() as usize,
+        1..=HOUR_MS,
+    )?;
+    check_range(
+        "mirror_burst",
+        params::mirror_burst() as usize,
+        1..=1_000_000,
+    )?;
+    check_range(
+        "mirror_interval_ms",
+        params::mirror_interval_ms() as usize,
+        1..=HOUR_MS,
+    )?;
     Ok(())
 }
 
@@ -145,7 +218,7 @@ impl kernel::Module for SyslogNs {
         match unsafe { shim::syslog_ns_nf_register() } {
             0 => this.netfilter = true,
             err => pr_warn!(
-                "netfilter logger not registered ({}): is nf_log_syslog loaded? nft log rules will not reach namespace logs\n",
+                "netfilter log lines cannot be redirected ({}): those of containers follow nf_log_syslog's rules\n",
                 err
             ),
         }

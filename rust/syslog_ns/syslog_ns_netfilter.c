@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * syslog_ns: a netfilter logger that writes into the log of the user
- * namespace owning the packet's network namespace (net->user_ns), so that
+ * syslog_ns: the netfilter LOG lines of a network namespace whose owning user
+ * namespace (net->user_ns), or an ancestor, has a log go to that log, so that
  * "nft ... log" rules and the iptables LOG target of a container land in
- * that container's /dev/kmsg_ns rather than in the host's kernel log.
+ * that container's /dev/kmsg_ns rather than being dropped by nf_log_syslog
+ * (or, with nf_log_all_netns, landing in the host's kernel log). Every other
+ * line, all of the host's first, is left to nf_log_syslog untouched: this
+ * file registers no logger (see syslog_ns_nf_redirect()).
  *
- * This part is C because the API is: an nf_logger is a static structure
- * whose logfn the netfilter core calls through a function pointer, the
- * per-netns binding is a pernet_operations, and the packet dump helpers
- * this file needs are static functions of net/netfilter/nf_log_syslog.c,
- * built on skb_header_pointer() and other static inlines. The Rust side
- * only sees syslog_ns_nf_register(), syslog_ns_nf_unregister() and the
- * Rust store it calls, syslog_ns_store().
+ * This part is C because the API is: an ftrace callback reads the
+ * arguments of nf_log_packet(), a variadic function, whose replacement
+ * must be variadic too; the packet dump helpers this file needs are static
+ * functions of net/netfilter/nf_log_syslog.c, built on skb_header_pointer()
+ * and other static inlines. The Rust side only sees syslog_ns_nf_register(),
+ * syslog_ns_nf_unregister(), and provides syslog_ns_has_log() and
+ * syslog_ns_store().
  *
  * The packet formatting (everything between nf_log_dump_vlan() and
  * dump_mac_header() below) is copied from net/netfilter/nf_log_syslog.c,
@@ -25,16 +28,13 @@
  * nf_log_syslog's "nf_log_ipv4" and "nf_log_ipv6" loggers, without its
  * trailing space.
  *
- * Left out on purpose:
- *  - nf_log_allowed(), the init_net-only guard against containers flooding
- *    the host's syslog: routing each netns to its own log is the point, and
- *    the Rust side forwards init_net's lines to printk itself;
- *  - the ARP, bridge and netdev loggers (dump_arp_packet(),
- *    nf_log_unknown_packet(), nf_log_netdev_packet()): only NFPROTO_IPV4
- *    and NFPROTO_IPV6 are registered, which is what ip(6)tables LOG and
- *    nft "log" in ip, ip6 and inet tables need.
+ * Left out on purpose: the ARP, bridge and netdev formats (dump_arp_packet(),
+ * nf_log_unknown_packet(), nf_log_netdev_packet()). Those lines of a
+ * container are left to nf_log_syslog, which drops them as it drops every
+ * line of a network namespace other than init_net's.
  */
 
+#include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -49,6 +49,7 @@
 #include <net/tcp.h>
 #include <net/route.h>
 #include <net/net_namespace.h>
+#include <linux/rcupdate.h>
 
 #include <linux/netfilter.h>
 #include <linux/netfilter_bridge.h>
@@ -822,7 +823,7 @@ fallback:
  * other task can take this CPU's task-level buffer, so a buffer is never
  * used twice at once, with no lock and without disabling BHs or IRQs.
  *
- * Not a 1 KiB array on the stack: the logfn runs at the bottom of the
+ * Not a 1 KiB array on the stack: the line is formatted at the bottom of the
  * packet path, on top of arbitrarily deep stacks (tunnels, bridges, and
  * LOCAL_OUT/POSTROUTING hooks in process context), and 1 KiB leaves little
  * of CONFIG_FRAME_WARN (1280 in our builds) for the rest of the frame, less
@@ -841,42 +842,34 @@ struct syslog_ns_nf_text {
 static struct syslog_ns_nf_text __percpu *syslog_ns_nf_text __read_mostly;
 
 /*
- * The logfn: nf_log_ip_packet() and nf_log_ip6_packet() of nf_log_syslog
- * in one, minus nf_log_allowed(), formatting into a per-CPU buffer and
- * handing the line to syslog_ns_store() instead of printk().
- *
- * Called by nf_log_packet() and nf_log_trace() under rcu_read_lock(), from
- * the netfilter hooks: softirq on receive and forward, process context
- * (preemptible, BHs enabled) for nft on LOCAL_OUT and POSTROUTING.
+ * The line of a packet whose network namespace's user namespaces have a log:
+ * nf_log_ip_packet() and nf_log_ip6_packet() of nf_log_syslog in one,
+ * formatting into a per-CPU buffer and handing the line to
+ * syslog_ns_store() instead of printk(). Called by nf_log_packet()'s callers
+ * (see syslog_ns_nf_redirect()), with nf_log_packet()'s arguments:
+ * softirq on receive and forward, process context (preemptible, BHs
+ * enabled) for nft on LOCAL_OUT and POSTROUTING.
  */
-static void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
-				    unsigned int hooknum,
-				    const struct sk_buff *skb,
-				    const struct net_device *in,
-				    const struct net_device *out,
-				    const struct nf_loginfo *loginfo,
-				    const char *prefix)
+static noinline void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
+					     unsigned int hooknum,
+					     const struct sk_buff *skb,
+					     const struct net_device *in,
+					     const struct net_device *out,
+					     const struct nf_loginfo *loginfo,
+					     const char *fmt, ...)
 {
+	char prefix[NF_LOG_PREFIXLEN];
 	struct syslog_ns_nf_buf m;
 	unsigned int level;
+	va_list args;
 
-	/* Only registered for these two; see the file comment. */
-	if (pf != NFPROTO_IPV4 && pf != NFPROTO_IPV6)
-		return;
+	va_start(args, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, args);
+	va_end(args);
 
 	if (!loginfo)
 		loginfo = &default_loginfo;
-
-	/*
-	 * nf_log_syslog prints u.log.level whatever the type; for a loginfo
-	 * that is not NF_LOG_TYPE_LOG (none reaches a LOG logger in practice)
-	 * that union member is meaningless, so use the default level.
-	 */
-	if (loginfo->type == NF_LOG_TYPE_LOG)
-		level = min_t(unsigned int, loginfo->u.log.level,
-			      LOGLEVEL_DEBUG);
-	else
-		level = default_loginfo.u.log.level;
+	level = min_t(unsigned int, loginfo->u.log.level, LOGLEVEL_DEBUG);
 
 	m.buf = get_cpu_ptr(syslog_ns_nf_text)->text[interrupt_context_level()];
 	m.size = SYSLOG_NS_TEXT_MAX + 1;
@@ -903,72 +896,90 @@ static void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
 	m.buf[m.len] = '\0';
 
 	/*
-	 * net holds a reference on its owning user namespace. A network
-	 * namespace whose user namespaces have no log would write to the
-	 * host's: only init_net may, or all with nf_log_all_netns, as in
-	 * nf_log_syslog, so containers cannot flood the host's log.
+	 * net holds a reference on its owning user namespace. Should its log
+	 * have gone since syslog_ns_nf_redirect() looked, the line is dropped,
+	 * as nf_log_syslog drops the lines of a network namespace other than
+	 * init_net's.
 	 */
-	syslog_ns_store(net->user_ns,
-			net_eq(net, &init_net) || READ_ONCE(sysctl_nf_log_all_netns),
-			level, 0, m.buf, m.len);
+	syslog_ns_store(net->user_ns, false, level, 0, m.buf, m.len);
 
 	put_cpu_ptr(syslog_ns_nf_text);
 }
 
 /*
- * One logger for both families: nf_log_register() fills the (family, LOG)
- * slot with this pointer, nf_log_unregister() and nf_log_unset() clear
- * every slot holding it.
+ * Whether nf_log_packet(@net, @pf, ..., @loginfo, ...) is a line for a
+ * namespace's log: an IPv4 or IPv6 packet, for a logger of the LOG type
+ * (an NFLOG "log group" rule goes to nfnetlink_log as ever), in a network
+ * namespace whose user namespace, or an ancestor, has a log. Everything
+ * else, the host's lines first, is left to the kernel's logger.
  */
-static struct nf_logger syslog_ns_nf_logger __read_mostly = {
-	.name	= "syslog_ns",
-	.type	= NF_LOG_TYPE_LOG,
-	.logfn	= syslog_ns_nf_log_packet,
-	.me	= THIS_MODULE,
-};
-
-/*
- * Bind the logger in every netns, as nf_log_syslog does, for the callers
- * that pass no loginfo (conntrack's invalid-packet and helper logs,
- * nfnetlink_osf, ip(6)tables TRACE): net.netfilter.nf_log.2 and .10 read
- * "syslog_ns". nf_log_set() leaves a family alone if the netns already has
- * a logger bound for it.
- */
-static int __net_init syslog_ns_nf_net_init(struct net *net)
+static bool syslog_ns_nf_routed(struct net *net, u8 pf,
+				const struct nf_loginfo *loginfo)
 {
-	int ret;
+	const struct nf_logger *logger;
+	bool log_type;
 
-	ret = nf_log_set(net, NFPROTO_IPV4, &syslog_ns_nf_logger);
-	if (ret)
-		return ret;
-
-	ret = nf_log_set(net, NFPROTO_IPV6, &syslog_ns_nf_logger);
-	if (ret)
-		nf_log_unset(net, &syslog_ns_nf_logger);
-
-	return ret;
+	if (pf != NFPROTO_IPV4 && pf != NFPROTO_IPV6)
+		return false;
+	if (loginfo) {
+		log_type = loginfo->type == NF_LOG_TYPE_LOG;
+	} else {
+		/* No loginfo: the logger bound in the netns (sysctl nf_log). */
+		rcu_read_lock();
+		logger = rcu_dereference(net->nf.nf_loggers[pf]);
+		log_type = logger && logger->type == NF_LOG_TYPE_LOG;
+		rcu_read_unlock();
+	}
+	return log_type && syslog_ns_has_log(net->user_ns);
 }
 
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) || defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
 /*
- * pre_exit, as in nf_log_syslog: the netns core waits for an RCU grace
- * period after the pre_exit methods, before any exit method runs.
- */
-static void __net_exit syslog_ns_nf_net_pre_exit(struct net *net)
-{
-	nf_log_unset(net, &syslog_ns_nf_logger);
-}
-
-static struct pernet_operations syslog_ns_nf_net_ops = {
-	.init		= syslog_ns_nf_net_init,
-	.pre_exit	= syslog_ns_nf_net_pre_exit,
-};
-
-/*
- * Register the logger for IPv4 and IPv6 (nft inet tables need both, see
- * nf_logger_find_get()), then bind it in every netns, present and future.
+ * The redirect, the way livepatch replaces a function: an ftrace callback
+ * on the entry of nf_log_packet() that, for a line of a namespace with a
+ * log, sets the instruction pointer to syslog_ns_nf_log_packet(), which has
+ * the same prototype and returns to nf_log_packet()'s caller. For any other
+ * line it changes nothing and nf_log_packet() runs as ever.
  *
- * Returns 0, -ENOMEM, or the error of nf_log_register(): -EBUSY when
- * another LOG logger (nf_log_syslog) holds a family's slot. Sleeps.
+ * There is one LOG logger slot per protocol family, which nf_log_syslog
+ * takes for the host's ip, ip6, inet, arp, bridge and netdev log rules;
+ * taking it instead (as this module once did) changes the host's logging
+ * and stops nf_log_syslog from loading. nf_log_packet() is exported, and
+ * every LOG line, nft's and ip(6)tables', passes through it, so the
+ * redirect takes the lines of namespaces with a log and nothing else.
+ *
+ * Not FTRACE_OPS_FL_RECURSION: ftrace guards the callback against recursion
+ * and runs it with preemption disabled, which the RCU lookup relies on.
+ */
+static void notrace syslog_ns_nf_redirect(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *ops,
+					  struct ftrace_regs *fregs)
+{
+	/* nf_log_packet()'s first, second and seventh arguments. */
+	struct net *net = (struct net *)ftrace_regs_get_argument(fregs, 0);
+	u8 pf = ftrace_regs_get_argument(fregs, 1);
+	const struct nf_loginfo *loginfo =
+		(const struct nf_loginfo *)ftrace_regs_get_argument(fregs, 6);
+
+	if (syslog_ns_nf_routed(net, pf, loginfo))
+		ftrace_regs_set_instruction_pointer(fregs,
+				(unsigned long)syslog_ns_nf_log_packet);
+}
+
+static struct ftrace_ops syslog_ns_nf_ops = {
+	.func	= syslog_ns_nf_redirect,
+	.flags	= FTRACE_OPS_FL_IPMODIFY
+#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+		  | FTRACE_OPS_FL_SAVE_REGS
+#endif
+		  ,
+};
+
+/*
+ * Start redirecting the lines of namespaces with a log. Returns 0,
+ * -ENOMEM, or the error of ftrace: -EBUSY if another IPMODIFY user
+ * (a livepatch of nf_log_packet()) has the function. Sleeps.
  */
 int syslog_ns_nf_register(void)
 {
@@ -978,23 +989,19 @@ int syslog_ns_nf_register(void)
 	if (!syslog_ns_nf_text)
 		return -ENOMEM;
 
-	ret = nf_log_register(NFPROTO_IPV4, &syslog_ns_nf_logger);
+	ret = ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet,
+				   0, 0);
 	if (ret)
 		goto err_free;
 
-	ret = nf_log_register(NFPROTO_IPV6, &syslog_ns_nf_logger);
+	ret = register_ftrace_function(&syslog_ns_nf_ops);
 	if (ret)
-		goto err_unregister;
-
-	ret = register_pernet_subsys(&syslog_ns_nf_net_ops);
-	if (ret)
-		goto err_unregister;
+		goto err_filter;
 
 	return 0;
 
-err_unregister:
-	/* Clears the IPv4 slot, and IPv6's if taken; waits for RCU readers. */
-	nf_log_unregister(&syslog_ns_nf_logger);
+err_filter:
+	ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet, 1, 0);
 err_free:
 	free_percpu(syslog_ns_nf_text);
 	syslog_ns_nf_text = NULL;
@@ -1002,16 +1009,28 @@ err_free:
 }
 
 /*
- * Undo syslog_ns_nf_register(): unbind from every netns, then unregister.
- * nf_log_unregister() ends with synchronize_rcu(), and nf_log_packet()
- * calls the logfn inside rcu_read_lock(), so once this returns no logfn
- * runs or will run, and syslog_ns_store() is not called any more.
- * Sleeps.
+ * Undo syslog_ns_nf_register(). Once unregister_ftrace_function() returns
+ * no new line is redirected; a task may still be inside
+ * syslog_ns_nf_log_packet() (preempted in process context), and
+ * synchronize_rcu_tasks() waits until every task has left it, as ftrace
+ * does for its own trampolines. Then the per-CPU buffers can go. Sleeps.
  */
 void syslog_ns_nf_unregister(void)
 {
-	unregister_pernet_subsys(&syslog_ns_nf_net_ops);
-	nf_log_unregister(&syslog_ns_nf_logger);
+	unregister_ftrace_function(&syslog_ns_nf_ops);
+	ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet, 1, 0);
+	synchronize_rcu_tasks();
 	free_percpu(syslog_ns_nf_text);
 	syslog_ns_nf_text = NULL;
 }
+#else
+/* Without ftrace's argument access the lines follow nf_log_syslog's rules. */
+int syslog_ns_nf_register(void)
+{
+	return -EOPNOTSUPP;
+}
+
+void syslog_ns_nf_unregister(void)
+{
+}
+#endif

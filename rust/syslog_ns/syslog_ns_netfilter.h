@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The netfilter logger of syslog_ns (syslog_ns_netfilter.c), and the Rust
- * function it hands each line to.
+ * The netfilter redirect of syslog_ns (syslog_ns_netfilter.c).
  */
 #ifndef SYSLOG_NS_NETFILTER_H
 #define SYSLOG_NS_NETFILTER_H
@@ -11,15 +10,16 @@
 struct net;
 
 /*
- * Register the "syslog_ns" LOG logger for NFPROTO_IPV4 and NFPROTO_IPV6 and
- * bind it in every network namespace. 0 or -errno: -EBUSY if another LOG
- * logger (nf_log_syslog) is registered for either family. Process context.
+ * Start sending the IPv4 and IPv6 LOG lines of network namespaces whose
+ * user namespaces have a log to that log. 0 or -errno: -EOPNOTSUPP without
+ * ftrace's argument access, -EBUSY if a livepatch has nf_log_packet().
+ * Process context.
  */
 int syslog_ns_nf_register(void);
 
 /*
- * Undo syslog_ns_nf_register(). When it returns, the logger is
- * not running and will not be called again. Process context.
+ * Undo syslog_ns_nf_register(). When it returns, no line is being or will
+ * be redirected. Process context.
  */
 void syslog_ns_nf_unregister(void);
 

@@ -20,10 +20,14 @@
 #include <linux/irq_work.h>
 #include <linux/major.h>
 #include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/path.h>
 #include <linux/poll.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/sched/clock.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 #include <linux/wait.h>
@@ -112,6 +116,57 @@ u32 syslog_ns_user_ns_owner(struct user_namespace *ns)
 }
 
 /*
+ * The host uid charged for the logs of @ns: the owner of its ancestor just
+ * below the initial user namespace, whoever owns the levels under it. That
+ * is the uid the kernel's ucounts charge last for nested namespaces, so
+ * nesting (or a mapped range of uids) does not multiply a user's quota.
+ */
+u32 syslog_ns_user_ns_quota_uid(struct user_namespace *ns)
+{
+	while (ns->parent && ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return from_kuid_munged(&init_user_ns, ns->owner);
+}
+
+/*
+ * Whether the current task may write to the log of @ns: as /dev/kmsg is
+ * 0644 root:root on the host, a log takes writes from its namespace's root
+ * (the fsuid a DAC check would use) or from a task with CAP_DAC_OVERRIDE
+ * over that namespace.
+ */
+bool syslog_ns_may_write(struct user_namespace *ns)
+{
+	return uid_eq(current_fsuid(), make_kuid(ns, 0)) ||
+	       ns_capable(ns, CAP_DAC_OVERRIDE);
+}
+
+/* The current task's name, for the "lines suppressed" record. */
+size_t syslog_ns_current_comm(char *buf, size_t len)
+{
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, current);
+	return strscpy(buf, comm, len) < 0 ? len - 1 : strlen(buf);
+}
+
+/*
+ * A log's ring is charged to the memory cgroup of the task that creates it.
+ * __GFP_RETRY_MAYFAIL makes a charge over the cgroup's memory.max fail with
+ * -ENOMEM instead of calling the cgroup's OOM killer on its tasks, and
+ * __GFP_NOWARN keeps that refusal, which a container can cause at will, out
+ * of the host's log.
+ */
+void *syslog_ns_alloc_accounted(size_t bytes)
+{
+	return kvzalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+}
+
+void syslog_ns_free_accounted(void *ptr)
+{
+	kvfree(ptr);
+}
+
+/*
  * Readers of one log sleep on its wait queue. Writers may run in any
  * context, NMI included, where wake_up() may not: they queue an irq_work,
  * and only when someone sleeps (as printk's wake_up_klogd() does), so an
@@ -131,7 +186,7 @@ static void syslog_ns_wake_readers(struct irq_work *work)
 
 struct syslog_ns_waiters *syslog_ns_waiters_new(void)
 {
-	struct syslog_ns_waiters *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	struct syslog_ns_waiters *w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
 
 	if (!w)
 		return NULL;
@@ -168,8 +223,12 @@ void syslog_ns_poll_wait(struct file *file, struct syslog_ns_waiters *w,
  * The host's log is the kernel's own: a task whose nearest log is the
  * host's gets /dev/kmsg itself. Its file_operations are not exported, so
  * they are taken from /dev/kmsg, opened once at load (write-only, which
- * devkmsg_open() accepts without allocating or checking privileges).
+ * devkmsg_open() accepts without checking privileges). Its path is kept:
+ * /dev/kmsg relies on its inode's mode (0644 root:root) to refuse writes
+ * by others, so each open handed to it is checked against that inode.
  */
+static struct path syslog_ns_host_kmsg_path;
+
 const struct file_operations *syslog_ns_find_host_kmsg(void)
 {
 	const struct file_operations *fops = NULL;
@@ -180,15 +239,44 @@ const struct file_operations *syslog_ns_find_host_kmsg(void)
 		return NULL;
 	inode = file_inode(file);
 	if (S_ISCHR(inode->i_mode) && inode->i_rdev == MKDEV(MEM_MAJOR, 11) &&
-	    !file->f_op->owner)
+	    !file->f_op->owner) {
 		fops = file->f_op;
+		syslog_ns_host_kmsg_path = file->f_path;
+		path_get(&syslog_ns_host_kmsg_path);
+	}
 	fput(file);
 	return fops;
 }
 
+void syslog_ns_forget_host_kmsg(void)
+{
+	path_put(&syslog_ns_host_kmsg_path);
+	syslog_ns_host_kmsg_path = (struct path){};
+}
+
+/*
+ * The permission check opening /dev/kmsg itself would make: the opener may
+ * read or write /dev/kmsg's inode as its mode, owner and the opener's
+ * credentials say.
+ */
+int syslog_ns_host_kmsg_permission(struct file *file)
+{
+	struct path *path = &syslog_ns_host_kmsg_path;
+	int mask = 0;
+
+	if (!path->dentry)
+		return -ENODEV;
+	if (file->f_mode & FMODE_READ)
+		mask |= MAY_READ;
+	if (file->f_mode & FMODE_WRITE)
+		mask |= MAY_WRITE;
+	return inode_permission(mnt_idmap(path->mnt), d_inode(path->dentry), mask);
+}
+
 /*
  * As the mem driver's own open does for /dev/kmsg, with @table, whose
- * operations are /dev/kmsg's but for the ioctl, in place of ours.
+ * operations are /dev/kmsg's but for the ioctl, in place of ours; with no
+ * @host, @table's operations are all there is (ioctls only).
  */
 int syslog_ns_open_host(const struct file_operations *table,
 			const struct file_operations *host,
@@ -198,7 +286,7 @@ int syslog_ns_open_host(const struct file_operations *table,
 	if (!table)
 		return -ENODEV;
 	replace_fops(file, table);
-	return host->open(inode, file);
+	return host ? host->open(inode, file) : 0;
 }
 
 /*

@@ -27,6 +27,12 @@ bool syslog_ns_user_ns_active(struct user_namespace *ns);
 u64 syslog_ns_user_ns_id(struct user_namespace *ns);
 u32 syslog_ns_user_ns_owner(struct user_namespace *ns);
 struct user_namespace *syslog_ns_user_ns_parent(struct user_namespace *ns);
+u32 syslog_ns_user_ns_quota_uid(struct user_namespace *ns);
+bool syslog_ns_may_write(struct user_namespace *ns);
+size_t syslog_ns_current_comm(char *buf, size_t len);
+
+void *syslog_ns_alloc_accounted(size_t bytes);
+void syslog_ns_free_accounted(void *ptr);
 
 struct syslog_ns_waiters *syslog_ns_waiters_new(void);
 void syslog_ns_waiters_free(struct syslog_ns_waiters *w);
@@ -37,6 +43,8 @@ void syslog_ns_poll_wait(struct file *file, struct syslog_ns_waiters *w,
 			 struct poll_table_struct *pt);
 
 const struct file_operations *syslog_ns_find_host_kmsg(void);
+void syslog_ns_forget_host_kmsg(void);
+int syslog_ns_host_kmsg_permission(struct file *file);
 int syslog_ns_open_host(const struct file_operations *table,
 			const struct file_operations *host,
 			struct inode *inode, struct file *file);
@@ -57,6 +65,7 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 /* Rust. */
 int syslog_ns_store(struct user_namespace *ns, bool to_host, unsigned int level,
 		    unsigned int facility, const char *text, size_t len);
+bool syslog_ns_has_log(struct user_namespace *ns);
 void syslog_ns_collect(void);
 void syslog_ns_console(const char *text, size_t len);
 

@@ -22,11 +22,11 @@ use anyhow::{bail, Context, Result};
 use clap::{ArgGroup, Parser};
 use record::{LossTracker, Record};
 use serde::Serialize;
-use std::ffi::{c_int, CStr, OsStr};
+use std::ffi::{c_int, CStr, CString, OsStr};
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -359,12 +359,27 @@ enum Mode {
     Read,
     /// For reads that stop at the newest record with `EAGAIN`.
     ReadNonblock,
-    /// For writes, and for the ioctls that read no record. Like
-    /// `/dev/kmsg`, the device lets anyone open it write-only, so the ioctl
-    /// itself decides who may do what, and its errno is the one reported;
-    /// and a task without a log, whose open the host's `/dev/kmsg` takes,
-    /// reaches SYSLOG_NS_IOC_CREATE even under `kernel.dmesg_restrict`.
+    /// For writes: only a log's root (or the host's, for `/dev/kmsg`) may.
     Write,
+    /// For the ioctls that read no record: access mode 3, neither read nor
+    /// write (as fdformat opens a floppy), which any task may open, so the
+    /// ioctl itself decides who may do what and its errno is the one
+    /// reported; a task without a log reaches SYSLOG_NS_IOC_CREATE that way
+    /// whatever `kernel.dmesg_restrict` and `/dev/kmsg`'s mode say.
+    Control,
+}
+
+/// Opens `path` with access mode 3: neither read nor write, ioctls only.
+fn open_for_ioctls(path: &Path) -> io::Result<File> {
+    let path = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    let fd = unsafe { libc::open(path.as_ptr(), libc::O_ACCMODE | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and is owned by nothing else.
+    Ok(unsafe { File::from_raw_fd(fd) })
 }
 
 /// What one `read()` of the device gave.
@@ -385,15 +400,18 @@ struct Device {
 
 impl Device {
     fn open(path: &Path, mode: Mode) -> Result<Self, SysError> {
-        let mut options = OpenOptions::new();
-        match mode {
-            Mode::Read => options.read(true),
-            Mode::ReadNonblock => options.read(true).custom_flags(libc::O_NONBLOCK),
-            Mode::Write => options.write(true),
-        };
-        let file = options
-            .open(path)
-            .map_err(|e| SysError::new(format!("opening {}", path.display()), Op::Open, e))?;
+        let failed = |e| SysError::new(format!("opening {}", path.display()), Op::Open, e);
+        let file = match mode {
+            Mode::Read => OpenOptions::new().read(true).open(path),
+            Mode::ReadNonblock => OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path),
+            Mode::Write => OpenOptions::new().write(true).open(path),
+            // `OpenOptions` has no access mode 3.
+            Mode::Control => open_for_ioctls(path),
+        }
+        .map_err(failed)?;
         Ok(Self {
             file,
             path: path.to_owned(),
@@ -584,14 +602,15 @@ struct Info {
     owner: u32,
     /// SYSLOG_NS_IOC_SIZE_UNREAD at `SEEK_DATA`: the bytes `read()` would
     /// return from the last clear on, which a -c buffer needs to take them
-    /// in one call.
-    unread: u32,
+    /// in one call. Left out for a caller who may not read the log (EPERM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unread: Option<u32>,
 }
 
 impl Info {
     /// The key=value lines of the text output, keyed as the JSON is.
-    fn fields(&self) -> [(&'static str, u64); 10] {
-        [
+    fn fields(&self) -> Vec<(&'static str, u64)> {
+        let mut fields = vec![
             ("id", self.id),
             ("first_seq", self.first_seq),
             ("next_seq", self.next_seq),
@@ -601,8 +620,9 @@ impl Info {
             ("console_level", self.console_level.into()),
             ("readers", self.readers.into()),
             ("owner", self.owner.into()),
-            ("unread", self.unread.into()),
-        ]
+        ];
+        fields.extend(self.unread.map(|unread| ("unread", unread.into())));
+        fields
     }
 }
 
@@ -764,10 +784,14 @@ fn drain(dev: &Device, len: u32, end: u64, printer: &mut Printer) -> Result<()> 
 
 /// `--info`.
 fn print_info(args: &Args) -> Result<()> {
-    let dev = Device::open(&args.device, Mode::Write)?;
+    let dev = Device::open(&args.device, Mode::Control)?;
     let i = dev.info()?;
     dev.seek(libc::SEEK_DATA)?;
-    let unread = dev.get_u32("SYSLOG_NS_IOC_SIZE_UNREAD", uapi::SYSLOG_NS_IOC_SIZE_UNREAD)?;
+    let unread = match dev.get_u32("SYSLOG_NS_IOC_SIZE_UNREAD", uapi::SYSLOG_NS_IOC_SIZE_UNREAD) {
+        Ok(unread) => Some(unread),
+        Err(e) if e.err.raw_os_error() == Some(libc::EPERM) => None,
+        Err(e) => return Err(e.into()),
+    };
     let info = Info {
         id: i.id,
         first_seq: i.first_seq,
@@ -802,11 +826,11 @@ fn run(args: &Args) -> Result<()> {
         return read_clear(args);
     }
     if args.clear {
-        Device::open(&args.device, Mode::Write)?.clear()?;
+        Device::open(&args.device, Mode::Control)?.clear()?;
     } else if let Some(level) = args.console_level {
-        Device::open(&args.device, Mode::Write)?.set_console_level(level)?;
+        Device::open(&args.device, Mode::Control)?.set_console_level(level)?;
     } else if args.create {
-        Device::open(&args.device, Mode::Write)?.create(args.size.unwrap_or(0))?;
+        Device::open(&args.device, Mode::Control)?.create(args.size.unwrap_or(0))?;
         // A descriptor stays on the log its opener had at open(), which was
         // not the new one: show the new one through a new descriptor.
         print_info(args)?;
@@ -1006,7 +1030,7 @@ mod tests {
             console_level: 7,
             readers: 8,
             owner: 9,
-            unread: 10,
+            unread: Some(10),
         };
         let json = serde_json::to_value(&info).unwrap();
         let object = json.as_object().unwrap();
