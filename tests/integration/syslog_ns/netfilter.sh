@@ -48,7 +48,8 @@ net_up() {
 	done
 	# No IPv6 on them: its multicast chatter would reach the hooks at
 	# random moments.
-	$IP link add br0 type bridge &&
+	$IP link set lo up &&
+		$IP link add br0 type bridge &&
 		$IP link add vh type veth peer name vp &&
 		echo 1 >/proc/sys/net/ipv6/conf/br0/disable_ipv6 &&
 		echo 1 >/proc/sys/net/ipv6/conf/vh/disable_ipv6 &&
@@ -168,6 +169,9 @@ host_lines /tmp/sns-with
 # since they hold nf_log_syslog, not syslog_ns.
 ktap_test_result "rmmod syslog_ns while log rules exist" rmmod syslog_ns
 host_lines /tmp/sns-ref
+for f in $FAMILIES; do
+	echo "# without syslog_ns: $(cat "/tmp/sns-ref.$f")"
+done
 for f in $FAMILIES; do
 	ktap_test_result "host $f log rule: the same line with syslog_ns loaded as without" same_lines "$f"
 done
