@@ -138,7 +138,10 @@ fn report_suppressed(log: &Log, count: u64) {
     let mut f = kernel::str::Formatter::new(&mut text);
     let _ = core::fmt::Write::write_fmt(
         &mut f,
-        format_args!("{}: {} output lines suppressed due to ratelimiting", comm, count),
+        format_args!(
+            "{}: {} output lines suppressed due to ratelimiting",
+            comm, count
+        ),
     );
     let len = f.bytes_written();
     let _ = log.store(LEVEL_WARNING, 0, &text[..len], Source::Module);
