@@ -16,7 +16,7 @@
 
 use crate::{
     kmsg::{self, FORMATTED_MAX},
-    log::{self, Log, Source},
+    log::{self, Log, Source, LEVEL_WARNING},
     params,
     ratelimit::{RateLimit, Verdict},
     ringbuf::{Read, WriteError, MAX_TEXT, MIN_SIZE},
@@ -146,9 +146,6 @@ fn report_suppressed(log: &Log, count: u64) {
     let len = f.bytes_written();
     let _ = log.store(LEVEL_WARNING, 0, &text[..len], Source::Module);
 }
-
-/// Level of the module's own records about a log: `LOGLEVEL_WARNING`.
-const LEVEL_WARNING: u8 = 4;
 
 /// The `OpenLog` of a file with the namespace table.
 ///
@@ -691,8 +688,19 @@ impl Device {
         control.unlocked_ioctl = Some(host_ioctl);
         control.compat_ioctl = bindings::compat_ptr_ioctl;
         let control_table = KBox::new(control, GFP_KERNEL)?;
-        CONTROL_TABLE.store(&raw const *control_table, Release);
 
+        let mut misc: bindings::miscdevice = pin_init::zeroed();
+        misc.minor = bindings::MISC_DYNAMIC_MINOR as c_int;
+        misc.name = c"kmsg_ns".as_char_ptr();
+        misc.fops = &raw const *ns_table;
+        // Container roots are not the host's root: who may read or write is
+        // decided at open, per log (CAP_SYSLOG, or its root, over its user
+        // namespace) or, for the host's log, as /dev/kmsg decides.
+        misc.mode = 0o666;
+        let mut misc = KBox::new(misc, GFP_KERNEL)?;
+
+        // Last, as it takes a reference on /dev/kmsg's path that every
+        // failure from here on must give back.
         // SAFETY: no precondition (process context, at load).
         let host = unsafe { shim::syslog_ns_find_host_kmsg() };
         let host_table = match NonNull::new(host.cast_mut()) {
@@ -711,7 +719,14 @@ impl Device {
                 t.poll = h.poll;
                 t.unlocked_ioctl = Some(host_ioctl);
                 t.compat_ioctl = bindings::compat_ptr_ioctl;
-                let t = KBox::new(t, GFP_KERNEL)?;
+                let t = match KBox::new(t, GFP_KERNEL) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        // SAFETY: found just above, not published.
+                        unsafe { shim::syslog_ns_forget_host_kmsg() };
+                        return Err(e.into());
+                    }
+                };
                 HOST_KMSG.store(host.as_ptr(), Release);
                 HOST_TABLE.store(&raw const *t, Release);
                 Some(t)
@@ -721,21 +736,13 @@ impl Device {
                 None
             }
         };
+        CONTROL_TABLE.store(&raw const *control_table, Release);
 
-        let mut misc: bindings::miscdevice = pin_init::zeroed();
-        misc.minor = bindings::MISC_DYNAMIC_MINOR as c_int;
-        misc.name = c"kmsg_ns".as_char_ptr();
-        misc.fops = &raw const *ns_table;
-        // Container roots are not the host's root: who may read or write is
-        // decided at open, per log (CAP_SYSLOG, or its root, over its user
-        // namespace) or, for the host's log, as /dev/kmsg decides.
-        misc.mode = 0o666;
-        let mut misc = KBox::new(misc, GFP_KERNEL)?;
         // SAFETY: `misc` and the tables it points to live in boxes until
         // `drop` deregisters it.
         if let Err(e) = to_result(unsafe { bindings::misc_register(&raw mut *misc) }) {
-            // No open could see the host table: take it back before its box
-            // goes.
+            // No open could see the tables: unpublish them before their
+            // boxes go.
             forget_host();
             return Err(e);
         }

@@ -32,8 +32,9 @@ pub(crate) const MAX_LOGS: usize = 1024;
 /// Level of the record that opens each log: `LOGLEVEL_INFO`.
 const LEVEL_INFO: u8 = 6;
 
-/// Level of the module's own warnings in the host's log: `LOGLEVEL_WARNING`.
-const LEVEL_WARNING: u8 = 4;
+/// Level of the module's own warnings, in a log or the host's:
+/// `LOGLEVEL_WARNING`.
+pub(crate) const LEVEL_WARNING: u8 = 4;
 
 /// The host's default console level, `CONSOLE_LOGLEVEL_DEFAULT`.
 const CONSOLE_LEVEL_DEFAULT: u32 = 7;

@@ -100,3 +100,13 @@ sns_wait_gone() {
 	done
 	return 1
 }
+
+# sns_reload [PARAM=VALUE...]: syslog_ns again, with these parameters. Files
+# and network namespaces of ended containers may hold it for a moment.
+sns_reload() {
+	for _ in $(seq 50); do
+		rmmod syslog_ns 2>/dev/null && break
+		sleep 0.1
+	done
+	insmod "$KMODS_MODULES_DIR/syslog_ns.ko" "$@"
+}

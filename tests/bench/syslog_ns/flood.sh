@@ -14,7 +14,6 @@
 
 N=${SNS_BENCH_RECORDS:-50000}
 BENCH=/sys/kernel/debug/syslog_ns_probe/bench
-KO=$KMODS_MODULES_DIR/syslog_ns.ko
 
 now_us() {
 	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
@@ -25,21 +24,13 @@ field() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-reload() {
-	for _ in $(seq 50); do
-		rmmod syslog_ns 2>/dev/null && break
-		sleep 0.1
-	done
-	insmod "$KO" "$@"
-}
-
 # run BURST SECONDS: with mirror=1 mirror_burst=BURST, a container writes
 # rounds of N records per CPU until SECONDS have passed; prints what it
 # wrote, what the host's log received and what the container's log kept, and
 # sets WROTE and MIRRORED.
 run() {
 	burst=$1 seconds=$2
-	reload mirror=1 mirror_burst="$burst"
+	sns_reload mirror=1 mirror_burst="$burst"
 	insmod "$KMODS_MODULES_DIR/syslog_ns_probe.ko"
 	sns_ct_start flood
 	sns_ct flood syslog-ns-ctl --create >/dev/null
@@ -94,4 +85,4 @@ awk -v b="$base_rate" -v m="$MIRRORED" -v us="$((t1 - t0))" 'BEGIN {
 	r = m / (us / 1e6)
 	printf "  records/s into the host log: %.1f limited, %.0f unlimited: ratio %.6f\n", r, b, r / b
 }'
-reload
+sns_reload

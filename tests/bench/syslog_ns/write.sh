@@ -24,7 +24,7 @@ field() {
 }
 
 # A 16 MiB log is over the default max_size.
-rmmod syslog_ns && insmod "$KMODS_MODULES_DIR/syslog_ns.ko" max_size=16777216
+sns_reload max_size=16777216
 insmod "$KMODS_MODULES_DIR/syslog_ns_probe.ko"
 sns_ct_start bench
 sns_ct bench syslog-ns-ctl --create --size 16777216 >/dev/null
@@ -75,8 +75,4 @@ done
 
 sns_ct_stop bench
 rmmod syslog_ns_probe
-for _ in $(seq 50); do
-	rmmod syslog_ns 2>/dev/null && break
-	sleep 0.1
-done
-insmod "$KMODS_MODULES_DIR/syslog_ns.ko"
+sns_reload

@@ -11,16 +11,6 @@
 . "$KMODS/tests/lib/ktap.sh"
 . "$KMODS/tests/lib/syslog_ns.sh"
 
-KO=$KMODS_MODULES_DIR/syslog_ns.ko
-
-reload() {
-	for _ in $(seq 50); do
-		rmmod syslog_ns 2>/dev/null && break
-		sleep 0.1
-	done
-	insmod "$KO" "$@"
-}
-
 # flood CT COUNT TAG LEVEL: COUNT records "TAG N" through one open of CT's
 # /dev/kmsg, as fast as the shell goes.
 flood() {
@@ -32,7 +22,7 @@ ktap_print_header
 ktap_set_plan 12
 
 # Per opener, as /dev/kmsg: 10 records, then the rest of the interval dropped.
-ktap_test_result "syslog_ns with write_interval_ms=60000" reload write_interval_ms=60000
+ktap_test_result "syslog_ns with write_interval_ms=60000" sns_reload write_interval_ms=60000
 sns_ct_start a
 sns_ct a syslog-ns-ctl --create
 ktap_test_result "a flood of 100 writes through one open succeeds, as on /dev/kmsg" flood a 100 wflood 6
@@ -45,7 +35,7 @@ ktap_test_result "... and is stored" sns_shown a 'fresh 0$'
 sns_ct_stop a
 
 ktap_test_result "write_burst=0: no limit, as printk.devkmsg=on" \
-	reload write_burst=0 mirror=1 mirror_burst=10 mirror_interval_ms=3000
+	sns_reload write_burst=0 mirror=1 mirror_burst=10 mirror_interval_ms=3000
 sns_ct_start a
 sns_ct a syslog-ns-ctl --create
 id=$(sns_ct_id a)
@@ -63,6 +53,6 @@ ktap_test_result "after the interval, the host's log says how many were not mirr
 	sh -c "dmesg | grep -q 'syslog_ns\[$id\]: $((300 - mirrored)) records not mirrored (rate limit)'"
 ktap_test_result "... then mirrors again" sh -c "dmesg | grep -q 'syslog_ns\[$id\]: after the interval'"
 sns_ct_stop a
-reload
+sns_reload
 
 ktap_finished

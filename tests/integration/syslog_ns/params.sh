@@ -11,20 +11,10 @@
 
 KO=$KMODS_MODULES_DIR/syslog_ns.ko
 
-# reload [PARAM=VALUE...]: the module again, with these parameters. Files
-# and network namespaces of ended containers may hold it for a moment.
-reload() {
-	for _ in $(seq 50); do
-		rmmod syslog_ns 2>/dev/null && break
-		sleep 0.1
-	done
-	insmod "$KO" "$@"
-}
-
 ktap_print_header
 ktap_set_plan 14
 
-ktap_expect_errno "default_size=1 is refused" "Invalid argument" reload default_size=1
+ktap_expect_errno "default_size=1 is refused" "Invalid argument" sns_reload default_size=1
 ktap_test_result "... with a message naming it" sh -c "dmesg | tail -n 5 | grep -q 'default_size=1 is outside'"
 ktap_expect_errno "max_per_owner=0 is refused" "Invalid argument" insmod "$KO" max_per_owner=0
 ktap_test_result "max_per_owner=2 loads" insmod "$KO" max_per_owner=2
@@ -37,7 +27,7 @@ sns_ct_stop a
 sns_ct_stop b
 sns_ct_stop c
 
-ktap_test_result "auto_create=1 and mirror=1 load" reload auto_create=1 mirror=1 default_size=8192
+ktap_test_result "auto_create=1 and mirror=1 load" sns_reload auto_create=1 mirror=1 default_size=8192
 sns_ct_start a
 ktap_test_result "auto_create: a container's first open gives it a log" sns_shown a 'log created, 8192 bytes'
 sns_ct a sh -c "echo '<6>mirror me' >/dev/kmsg"
@@ -50,7 +40,7 @@ ktap_test_result "mirror: only records below the log's console level" \
 	sh -c "! dmesg | grep -q 'not below the console level'"
 sns_ct_stop a
 
-ktap_test_result "capture_console=1 loads" reload capture_console=1
+ktap_test_result "capture_console=1 loads" sns_reload capture_console=1
 sns_ct_start a
 sns_ct a syslog-ns-ctl --create
 # A task of the container that printk()s: through the host's /dev/kmsg,
@@ -58,6 +48,6 @@ sns_ct a syslog-ns-ctl --create
 $NSENTER --target "$(cat /tmp/sns-ct-a)" --user sh -c "echo '<4>printed by a task inside' >/dev/kmsg"
 ktap_test_result "capture: the task's printk() is in its namespace's log" sns_shown a 'printed by a task inside'
 sns_ct_stop a
-ktap_test_result "defaults again" reload
+ktap_test_result "defaults again" sns_reload
 
 ktap_finished

@@ -74,7 +74,7 @@ ctl_errno() {
 }
 
 ktap_print_header
-ktap_set_plan 33
+ktap_set_plan 38
 
 restrict=$(cat /proc/sys/kernel/dmesg_restrict)
 
@@ -163,6 +163,35 @@ ktap_test_result "no refused operation stored or lost a record" test "$before" =
 kill "$ct_pid"
 wait "$ct_pid" 2>/dev/null
 sns_wait_gone "$id"
+
+# --- A container user: a non-root uid inside a container with a log.
+# The container maps two uids, 0 and 1, to host uids 200000 and 200001.
+$UNSHARE --user sleep 100000 &
+cu=$!
+for _ in $(seq 50); do
+	[ "$(readlink /proc/$cu/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+	sleep 0.1
+done
+echo "0 200000 2" >/proc/$cu/uid_map
+echo "0 200000 2" >/proc/$cu/gid_map
+cu_root() {
+	$NSENTER --target "$cu" --user -S 0 -G 0 "$@"
+}
+cu_user() {
+	$NSENTER --target "$cu" --user -S 1 -G 1 "$@"
+}
+cu_root syslog-ns-ctl --create --size 8192 >/dev/null
+cu_id=$(cu_root syslog-ns-ctl --info | sed -n 's/^id=//p')
+cu_before=$(records "$cu_id")
+ktap_expect_errno "container user: a write to its container's log is EACCES" "Permission denied" \
+	cu_user sh -c "echo '<6>from uid 1' >/dev/kmsg_ns"
+ktap_expect_errno "container user: a read is EPERM" "Operation not permitted" \
+	cu_user sh -c "dd bs=4096 count=1 </dev/kmsg_ns"
+ktap_test_result "container user: clear is EPERM" ctl_errno cu_user EPERM --clear
+ktap_test_result "container user: INFO is allowed" cu_user syslog-ns-ctl --info
+ktap_test_result "... and nothing it tried changed the log" test "$cu_before" = "$(records "$cu_id")"
+kill "$cu"
+wait "$cu" 2>/dev/null
 
 # --- An unprivileged user making logs until refused, nested: one quota.
 # Each level is a new user namespace of the one above, all owned by uid
