@@ -75,6 +75,9 @@ extern "C" {
     pub(crate) fn syslog_ns_trace_dropped(id: u64, dropped: u64);
 
     pub(crate) fn syslog_ns_host_printk(level: c_uint, id: u64, text: *const c_char, len: usize);
+
+    pub(crate) fn syslog_ns_text_init() -> c_int;
+    pub(crate) fn syslog_ns_text_exit();
 }
 
 /// Preemption is off while this lives.

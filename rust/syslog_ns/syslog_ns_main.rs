@@ -204,6 +204,8 @@ impl kernel::Module for SyslogNs {
             dir.read_callback_file(c"logs", (), &|(): &(), f| write_logs(f)),
             GFP_KERNEL,
         )?;
+        // SAFETY: no precondition; freed in `drop`, last.
+        to_result(unsafe { shim::syslog_ns_text_init() })?;
         // SAFETY: no precondition; stopped in `drop`.
         unsafe { shim::syslog_ns_collector_start() };
         let mut this = SyslogNs {
@@ -246,5 +248,9 @@ impl Drop for SyslogNs {
         // SAFETY: started in `init`.
         unsafe { shim::syslog_ns_collector_stop() };
         log::remove_all();
+        // SAFETY: allocated in `init`; no producer is left to format: the
+        // console probe and the netfilter redirect are gone, and modules
+        // calling syslog_ns_printk() were unloaded before this one.
+        unsafe { shim::syslog_ns_text_exit() };
     }
 }

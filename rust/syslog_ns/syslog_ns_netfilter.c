@@ -815,31 +815,6 @@ fallback:
 	ns_log_buf_add(m, " ");
 }
 
-/*
- * Where the lines are formatted: one buffer per CPU and per context level
- * (task, softirq, hardirq, NMI, as interrupt_context_level() counts them),
- * used with preemption disabled. On one CPU a context is only interrupted
- * by contexts of a higher level than its own, and with preemption off no
- * other task can take this CPU's task-level buffer, so a buffer is never
- * used twice at once, with no lock and without disabling BHs or IRQs.
- *
- * Not a 1 KiB array on the stack: the line is formatted at the bottom of the
- * packet path, on top of arbitrarily deep stacks (tunnels, bridges, and
- * LOCAL_OUT/POSTROUTING hooks in process context), and 1 KiB leaves little
- * of CONFIG_FRAME_WARN (1280 in our builds) for the rest of the frame, less
- * with KASAN stack redzones. Not kmalloc(GFP_ATOMIC) per line either, as
- * nf_log_buf_open() does: that can fail exactly when lines are many.
- *
- * alloc_percpu(), not DEFINE_PER_CPU: the static per-CPU data of all
- * modules share an 8 KiB reserve (PERCPU_MODULE_RESERVE), and this is 4 KiB.
- */
-#define SYSLOG_NS_NF_LEVELS	4
-
-struct syslog_ns_nf_text {
-	char text[SYSLOG_NS_NF_LEVELS][SYSLOG_NS_TEXT_MAX + 1];
-};
-
-static struct syslog_ns_nf_text __percpu *syslog_ns_nf_text __read_mostly;
 
 /*
  * The line of a packet whose network namespace's user namespaces have a log:
@@ -871,7 +846,8 @@ static noinline void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
 		loginfo = &default_loginfo;
 	level = min_t(unsigned int, loginfo->u.log.level, LOGLEVEL_DEBUG);
 
-	m.buf = get_cpu_ptr(syslog_ns_nf_text)->text[interrupt_context_level()];
+	/* A per-CPU buffer, not 1 KiB of stack: see syslog_ns_text_get(). */
+	m.buf = syslog_ns_text_get();
 	m.size = SYSLOG_NS_TEXT_MAX + 1;
 	m.len = 0;
 	m.buf[0] = '\0';
@@ -903,7 +879,7 @@ static noinline void syslog_ns_nf_log_packet(struct net *net, u_int8_t pf,
 	 */
 	syslog_ns_store(net->user_ns, false, level, 0, m.buf, m.len);
 
-	put_cpu_ptr(syslog_ns_nf_text);
+	syslog_ns_text_put();
 }
 
 /*
@@ -977,34 +953,22 @@ static struct ftrace_ops syslog_ns_nf_ops = {
 };
 
 /*
- * Start redirecting the lines of namespaces with a log. Returns 0,
- * -ENOMEM, or the error of ftrace: -EBUSY if another IPMODIFY user
+ * Start redirecting the lines of namespaces with a log. Returns 0 or the
+ * error of ftrace: -EBUSY if another IPMODIFY user
  * (a livepatch of nf_log_packet()) has the function. Sleeps.
  */
 int syslog_ns_nf_register(void)
 {
 	int ret;
 
-	syslog_ns_nf_text = alloc_percpu(struct syslog_ns_nf_text);
-	if (!syslog_ns_nf_text)
-		return -ENOMEM;
-
 	ret = ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet,
 				   0, 0);
 	if (ret)
-		goto err_free;
+		return ret;
 
 	ret = register_ftrace_function(&syslog_ns_nf_ops);
 	if (ret)
-		goto err_filter;
-
-	return 0;
-
-err_filter:
-	ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet, 1, 0);
-err_free:
-	free_percpu(syslog_ns_nf_text);
-	syslog_ns_nf_text = NULL;
+		ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet, 1, 0);
 	return ret;
 }
 
@@ -1013,15 +977,13 @@ err_free:
  * no new line is redirected; a task may still be inside
  * syslog_ns_nf_log_packet() (preempted in process context), and
  * synchronize_rcu_tasks() waits until every task has left it, as ftrace
- * does for its own trampolines. Then the per-CPU buffers can go. Sleeps.
+ * does for its own trampolines. Sleeps.
  */
 void syslog_ns_nf_unregister(void)
 {
 	unregister_ftrace_function(&syslog_ns_nf_ops);
 	ftrace_set_filter_ip(&syslog_ns_nf_ops, (unsigned long)nf_log_packet, 1, 0);
 	synchronize_rcu_tasks();
-	free_percpu(syslog_ns_nf_text);
-	syslog_ns_nf_text = NULL;
 }
 #else
 /* Without ftrace's argument access the lines follow nf_log_syslog's rules. */

@@ -380,6 +380,61 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 		syslog_ns_printk_level(level & 7, "%.*s\n", n, text);
 }
 
+/*
+ * Where text is formatted before it is stored (syslog_ns_printk(), the
+ * netfilter lines): one buffer per CPU and per context level (task,
+ * softirq, hardirq, NMI, as interrupt_context_level() counts them), used
+ * with preemption disabled. On one CPU a context is only interrupted by
+ * contexts of a higher level than its own, and with preemption off no other
+ * task can take this CPU's task-level buffer, so a buffer is never used
+ * twice at once, with no lock and without disabling BHs or IRQs.
+ *
+ * Not a 1 KiB array on the stack: syslog_ns_printk() may be called from
+ * NMI, and netfilter lines are formatted at the bottom of the packet path,
+ * on top of arbitrarily deep stacks (tunnels, bridges, LOCAL_OUT hooks in
+ * process context); 1 KiB leaves little of CONFIG_FRAME_WARN (1280 in our
+ * builds), less with KASAN stack redzones. Not kmalloc(GFP_ATOMIC) per line
+ * either, as nf_log_buf_open() does: that can fail exactly when lines are
+ * many, and not at all in NMI.
+ *
+ * alloc_percpu(), not DEFINE_PER_CPU: the static per-CPU data of all
+ * modules share an 8 KiB reserve (PERCPU_MODULE_RESERVE), and this is 4 KiB.
+ */
+#define SYSLOG_NS_TEXT_LEVELS	4
+
+struct syslog_ns_text {
+	char text[SYSLOG_NS_TEXT_LEVELS][SYSLOG_NS_TEXT_MAX + 1];
+};
+
+static struct syslog_ns_text __percpu *syslog_ns_text __read_mostly;
+
+int syslog_ns_text_init(void)
+{
+	syslog_ns_text = alloc_percpu(struct syslog_ns_text);
+	return syslog_ns_text ? 0 : -ENOMEM;
+}
+
+/* Once nothing can format any more: at unload, last. */
+void syslog_ns_text_exit(void)
+{
+	free_percpu(syslog_ns_text);
+	syslog_ns_text = NULL;
+}
+
+/*
+ * This CPU's buffer for the current context, of SYSLOG_NS_TEXT_MAX + 1
+ * bytes; preemption is disabled until syslog_ns_text_put().
+ */
+char *syslog_ns_text_get(void)
+{
+	return get_cpu_ptr(syslog_ns_text)->text[interrupt_context_level()];
+}
+
+void syslog_ns_text_put(void)
+{
+	put_cpu_ptr(syslog_ns_text);
+}
+
 /**
  * syslog_ns_printk() - log a message to a user namespace's log
  * @ns: the user namespace; the log is that of @ns or its nearest ancestor
@@ -394,7 +449,7 @@ void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
  */
 int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 {
-	char buf[SYSLOG_NS_TEXT_MAX + 1];
+	char *buf = NULL;
 	const char *text;
 	int level = LOGLEVEL_DEFAULT;
 	va_list args;
@@ -414,7 +469,8 @@ int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 		va_end(args);
 		len = strnlen(text, SYSLOG_NS_TEXT_MAX + 1);
 	} else {
-		len = vsnprintf(buf, sizeof(buf), fmt, args);
+		buf = syslog_ns_text_get();
+		len = vsnprintf(buf, SYSLOG_NS_TEXT_MAX + 1, fmt, args);
 		va_end(args);
 		text = buf;
 	}
@@ -422,6 +478,8 @@ int syslog_ns_printk(struct user_namespace *ns, const char *fmt, ...)
 	if (len && len <= SYSLOG_NS_TEXT_MAX && text[len - 1] == '\n')
 		len--;
 	ret = syslog_ns_store(ns, true, level, 0, text, min(len, SYSLOG_NS_TEXT_MAX));
+	if (buf)
+		syslog_ns_text_put();
 	if (ret >= 0 && len > SYSLOG_NS_TEXT_MAX)
 		return -EMSGSIZE;
 	return ret;

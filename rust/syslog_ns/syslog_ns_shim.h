@@ -62,6 +62,11 @@ void syslog_ns_trace_dropped(u64 id, u64 dropped);
 void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 			   size_t len);
 
+int syslog_ns_text_init(void);
+void syslog_ns_text_exit(void);
+char *syslog_ns_text_get(void);
+void syslog_ns_text_put(void);
+
 /* Rust. */
 int syslog_ns_store(struct user_namespace *ns, bool to_host, unsigned int level,
 		    unsigned int facility, const char *text, size_t len);

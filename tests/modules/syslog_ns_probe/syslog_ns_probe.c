@@ -3,9 +3,11 @@
  * syslog_ns_probe.c - a C module that writes through syslog_ns' exported
  * syslog_ns_printk(), for the tests and the benchmark.
  *
- * /sys/kernel/debug/syslog_ns_probe/printk: a write of TEXT logs TEXT at
- * KERN_NOTICE to the log of the writer's user namespace; the write fails
- * with syslog_ns_printk()'s error.
+ * /sys/kernel/debug/syslog_ns_probe/printk: a write of TEXT logs
+ * "TEXT (N bytes)" at KERN_NOTICE to the log of the writer's user
+ * namespace, through a format (the benchmark takes the "%s" path that
+ * stores without formatting); the write fails with syslog_ns_printk()'s
+ * error.
  *
  * /sys/kernel/debug/syslog_ns_probe/bench: a write of "ns|printk CPUS COUNT"
  * starts a kernel thread on each of the first CPUS CPUs, which write COUNT
@@ -151,7 +153,8 @@ static ssize_t printk_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(text))
 		return PTR_ERR(text);
 	strim(text);
-	ret = syslog_ns_printk(current_user_ns(), KERN_NOTICE "%s", text);
+	ret = syslog_ns_printk(current_user_ns(), KERN_NOTICE "%s (%zu bytes)", text,
+			       strlen(text));
 	kfree(text);
 	return ret < 0 ? ret : len;
 }
