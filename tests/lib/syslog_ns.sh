@@ -110,3 +110,17 @@ sns_reload() {
 	done
 	insmod "$KMODS_MODULES_DIR/syslog_ns.ko" "$@"
 }
+
+# The benchmarks' probe: /sys/kernel/debug/syslog_ns_probe/bench.
+SNS_BENCH=/sys/kernel/debug/syslog_ns_probe/bench
+
+# sns_now_us: CLOCK_REALTIME in microseconds (busybox date has no %N).
+sns_now_us() {
+	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
+		END { printf "%d%06d\n", s, u }'
+}
+
+# sns_field NAME RESULT: the value of NAME=... in a probe bench result line.
+sns_field() {
+	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}

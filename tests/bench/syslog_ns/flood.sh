@@ -13,16 +13,6 @@
 . "$KMODS/tests/lib/syslog_ns.sh"
 
 N=${SNS_BENCH_RECORDS:-50000}
-BENCH=/sys/kernel/debug/syslog_ns_probe/bench
-
-now_us() {
-	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
-		END { printf "%d%06d\n", s, u }'
-}
-
-field() {
-	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
 
 # run BURST SECONDS: with mirror=1 mirror_burst=BURST, a container writes
 # rounds of N records per CPU until SECONDS have passed; prints what it
@@ -40,11 +30,11 @@ run() {
 	dmesg -c >/dev/null
 	echo "<6>syslog_ns bench: the host's line before the flood" >/dev/kmsg
 	WROTE=0
-	t0=$(now_us)
+	t0=$(sns_now_us)
 	while :; do
-		sns_ct flood sh -c "echo 'ns 2 $N' >$BENCH"
-		WROTE=$((WROTE + $(field records "$(cat $BENCH)")))
-		t1=$(now_us)
+		sns_ct flood sh -c "echo 'ns 2 $N' >$SNS_BENCH"
+		WROTE=$((WROTE + $(sns_field records "$(cat $SNS_BENCH)")))
+		t1=$(sns_now_us)
 		[ $((t1 - t0)) -ge $((seconds * 1000000)) ] && break
 	done
 	MIRRORED=$(dmesg | grep -c "syslog_ns\[$id\]: bench:")

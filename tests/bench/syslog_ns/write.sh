@@ -10,18 +10,6 @@
 . "$KMODS/tests/lib/syslog_ns.sh"
 
 N=${SNS_BENCH_RECORDS:-50000}
-BENCH=/sys/kernel/debug/syslog_ns_probe/bench
-
-# now_us: CLOCK_REALTIME in microseconds (busybox date has no %N).
-now_us() {
-	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
-		END { printf "%d%06d\n", s, u }'
-}
-
-# field NAME RESULT: the value of NAME=... in a bench result line.
-field() {
-	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
 
 # A 16 MiB log is over the default max_size.
 sns_reload max_size=16777216
@@ -35,15 +23,15 @@ best() {
 	bmin=
 	for _ in 1 2 3; do
 		if [ "$1" = ns ]; then
-			sns_ct bench sh -c "echo 'ns $2 $N' >$BENCH"
+			sns_ct bench sh -c "echo 'ns $2 $N' >$SNS_BENCH"
 		else
-			echo "printk $2 $N" >$BENCH
+			echo "printk $2 $N" >$SNS_BENCH
 		fi
-		r=$(cat $BENCH)
-		t=$(field ns "$r")
+		r=$(cat $SNS_BENCH)
+		t=$(sns_field ns "$r")
 		if [ -z "$bmin" ] || [ "$t" -lt "$bmin" ]; then
 			bmin=$t
-			bres="$(field records "$r") $t $(field failed "$r")"
+			bres="$(sns_field records "$r") $t $(sns_field failed "$r")"
 		fi
 	done
 	echo "$bres"
@@ -65,9 +53,9 @@ done
 # Readers: the log now holds what fits of the last run; drain it whole.
 records=$(sns_ct bench syslog-ns-ctl --info | awk -F= '/^first_seq/ { f = $2 } /^next_seq/ { n = $2 } END { print n - f }')
 for reader in "syslog-ns-ctl" "dmesg"; do
-	t0=$(now_us)
+	t0=$(sns_now_us)
 	sns_ct bench $reader >/dev/null
-	t1=$(now_us)
+	t1=$(sns_now_us)
 	awk -v r="$records" -v us="$((t1 - t0))" -v who="$reader" 'BEGIN {
 		printf "reader %s: %d records in %.3f s, %.0f records/s\n", who, r, us / 1e6, r / (us / 1e6)
 	}'
