@@ -196,9 +196,12 @@ impl Attribution {
         unsafe {
             c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, addr, return_address)
         };
-        // INVARIANT: The last write to `first` happens before `READY`.
-        slot.state.store(READY, Release);
+        // The event reads `first` through this call's exclusive borrow, so
+        // it comes before `READY`: from then on other CPUs may share `first`.
         trace::taint_event(flag, &first.caller);
+        // INVARIANT: The last use of `first` here, a write or the read just
+        // above, happens before `READY`.
+        slot.state.store(READY, Release);
     }
 
     /// Writes one line per flag that is set or was ever added.
