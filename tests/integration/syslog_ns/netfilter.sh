@@ -87,9 +87,9 @@ host_rules() {
 	host_rule ip output "icmp type echo-request" &&
 		host_rule ip6 output "icmpv6 type echo-request" &&
 		host_rule inet output "icmp type echo-request" &&
-		host_rule arp output "" &&
+		host_rule arp output "arp operation request" &&
 		host_rule bridge input "icmp type echo-reply" &&
-		host_rule netdev "ingress device vh" "ether type arp"
+		host_rule netdev "ingress device vh" "arp operation reply"
 }
 
 # host_lines OUT: traffic through every hook, then each family's first line
@@ -97,8 +97,11 @@ host_rules() {
 # masked, to OUT.FAMILY.
 host_lines() {
 	dmesg -c >/dev/null
-	# ARP first: flush the neighbour so a request goes out.
+	# ARP first: flush the neighbours on both sides, so that the host's
+	# request goes out, the peer's reply comes back, and no probe of an
+	# older entry of the peer's crosses them.
 	$IP neigh flush dev br0
+	$NSENTER --target "$PEER" --net /usr/bin/ip neigh flush dev vp
 	ping -c 1 -W 2 192.0.2.2 >/dev/null 2>&1
 	ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
 	ping -c 1 -W 1 ::1 >/dev/null 2>&1
