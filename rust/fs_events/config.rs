@@ -130,6 +130,7 @@ impl Config {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(fs_events_config)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use kernel::{
     error::to_result,
     page::PAGE_SIZE,
     prelude::*,
+    str::CString,
     sync::Arc,
 };
 
@@ -77,7 +78,8 @@ impl Drop for Family {
 
 /// Dropped in field order: configfs first (no new watches; configfs keeps the
 /// module while a watch directory exists, so none is left), then the poller,
-/// the family, and the fsnotify group, which waits for the marks' release.
+/// the family, the fsnotify group, which waits for the marks' release, and
+/// the registry's empty list.
 #[pin_data]
 struct FsEvents {
     #[pin]
@@ -85,11 +87,12 @@ struct FsEvents {
     _poller: registry::Poller,
     _family: Family,
     _group: FsnotifyGroup,
+    _registry: registry::Storage,
 }
 
 impl kernel::InPlaceModule for FsEvents {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        registry::init();
+        let storage = registry::init();
         let root_type = configfs_attrs! {
             container: configfs::Subsystem<Root>,
             data: Root,
@@ -103,6 +106,7 @@ impl kernel::InPlaceModule for FsEvents {
             _family: Family::register()?,
             _poller: registry::Poller::start()?,
             config <- configfs::Subsystem::new(c"fs_events", root_type, try_pin_init!(Root {})),
+            _registry: storage,
         })
     }
 }
@@ -130,11 +134,16 @@ impl configfs::GroupOperations for Root {
                 state: 7,
             ],
         };
-        let watch = registry::add(name)?;
+        let watch_name = CString::try_from(name)?;
+        // The watch is registered by the initialiser, which configfs runs
+        // only once the group's memory is allocated: a failure before that
+        // leaves nothing in the registry.
         Ok(configfs::Group::new(
             name.try_into()?,
             watch_type,
-            try_pin_init!(WatchDir { watch }),
+            try_pin_init!(WatchDir {
+                watch: registry::add(watch_name)?,
+            }),
         ))
     }
 }

@@ -8,6 +8,7 @@ use core::ptr::{self, NonNull};
 use kernel::{
     bindings,
     prelude::*,
+    str::CString,
     sync::{
         atomic::{Atomic, Relaxed},
         Arc,
@@ -41,10 +42,24 @@ kernel::sync::global_lock! {
 static SENT: Atomic<u64> = Atomic::new(0);
 static DROPPED: Atomic<u64> = Atomic::new(0);
 
-/// Initialises the registry; once, from the module's init.
-pub(crate) fn init() {
+/// Initialises the registry; once, from the module's init. The registry
+/// lives until the returned [`Storage`] is dropped.
+pub(crate) fn init() -> Storage {
     // SAFETY: called once, from the module's init, before any use.
     unsafe { REGISTRY.init() };
+    Storage
+}
+
+/// The registry's buffer, freed on drop: the static lock around it is never
+/// dropped, so without this the list's allocation would outlive the module.
+/// Dropped last at unload, when configfs has removed every watch.
+pub(crate) struct Storage;
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        let watches = core::mem::replace(&mut REGISTRY.lock().watches, KVec::new());
+        drop(watches);
+    }
 }
 
 pub(crate) fn count_sent() {
@@ -68,7 +83,9 @@ pub(crate) fn write_stats(f: &mut kernel::str::Formatter<'_>) -> core::fmt::Resu
 }
 
 /// Creates a watch named `name` and registers it; `ENOSPC` past [`MAX_WATCHES`].
-pub(crate) fn add(name: &CStr) -> Result<Arc<Watch>> {
+/// Nothing is registered unless it succeeds. Identifiers only grow, so the
+/// registry stays sorted by them.
+pub(crate) fn add(name: CString) -> Result<Arc<Watch>> {
     let mut registry = REGISTRY.lock();
     if registry.watches.len() >= MAX_WATCHES {
         return Err(ENOSPC);
@@ -219,7 +236,9 @@ unsafe extern "C" fn fs_events_rs_mark_freed(watch: *const c_void) {
 }
 
 /// The get-state dump: one message per watch of the caller's network
-/// namespace, from index `*cursor` of the registry on.
+/// namespace whose identifier is `*cursor` or more. The cursor is the next
+/// identifier, not an index, so that a watch removed between two parts of the
+/// dump does not make the next part skip another.
 ///
 /// # Safety
 ///
@@ -236,21 +255,21 @@ unsafe extern "C" fn fs_events_rs_dump(
     // SAFETY: the dump's state, ours while the dump runs.
     let cursor = unsafe { &mut *cursor };
     let mut written = 0;
-    while let Some(watch) = registry.watches.get(*cursor) {
-        if watch.net() == net {
-            // SAFETY: `skb` is the dump's skb.
-            if let Err(e) = unsafe { watch.dump_state(skb, portid, seq) } {
-                // Full: continue in the next skb, unless not even one fits.
-                return if written > 0 {
-                    // SAFETY: `skb` is valid.
-                    unsafe { (*skb).len as c_int }
-                } else {
-                    e.to_errno()
-                };
-            }
-            written += 1;
+    let first = *cursor;
+    let due = registry.watches.iter().filter(|w| w.id as c_ulong >= first);
+    for watch in due.filter(|w| w.net() == net) {
+        // SAFETY: `skb` is the dump's skb.
+        if let Err(e) = unsafe { watch.dump_state(skb, portid, seq) } {
+            // Full: continue in the next skb, unless not even one fits.
+            return if written > 0 {
+                // SAFETY: `skb` is valid.
+                unsafe { (*skb).len as c_int }
+            } else {
+                e.to_errno()
+            };
         }
-        *cursor += 1;
+        written += 1;
+        *cursor = watch.id as c_ulong + 1;
     }
     // SAFETY: `skb` is valid.
     unsafe { (*skb).len as c_int }

@@ -222,6 +222,7 @@ pub(crate) fn next_interval(
     (left_ms / 2).clamp(floor.into(), interval_ms.into()) as u32
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(fs_events_threshold)]
 mod tests {
     use super::*;

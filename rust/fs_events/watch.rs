@@ -149,8 +149,7 @@ fn realtime_ns() -> u64 {
 
 impl Watch {
     /// A new, unarmed watch whose events go to the caller's network namespace.
-    pub(crate) fn new(id: u32, name: &CStr) -> Result<Arc<Watch>> {
-        let name = CString::try_from(name)?;
+    pub(crate) fn new(id: u32, name: CString) -> Result<Arc<Watch>> {
         // SAFETY: takes a reference the watch owns from here on.
         let net = unsafe { shim::fs_events_net_get_current() };
         let watch = Arc::pin_init(
