@@ -204,13 +204,15 @@ impl Attribution {
         slot.state.store(READY, Release);
     }
 
-    /// Writes one line per flag that is set or was ever added.
-    pub(crate) fn write_report(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// Writes one line per flag that is set or was ever added, after a header
+    /// that also gives the probed calls the probes missed.
+    pub(crate) fn write_report(&self, f: &mut fmt::Formatter<'_>, probe_misses: u64) -> fmt::Result {
         f.write_fmt(fmt!(
-            "# taint_audit kernel_taint={} before_audit={} unknown_flag_calls={}\n",
+            "# taint_audit kernel_taint={} before_audit={} unknown_flag_calls={} probe_misses={}\n",
             TaintMask::kernel(),
             self.before_audit,
-            self.unknown_flags.load(Relaxed)
+            self.unknown_flags.load(Relaxed),
+            probe_misses
         ))?;
         for (bit, slot) in self.slots.iter().enumerate() {
             let flag = TaintMask::bit(bit as u32);
@@ -235,6 +237,7 @@ impl Attribution {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(taint_audit_attribution)]
 mod tests {
     use super::*;
@@ -251,7 +254,7 @@ mod tests {
 
     impl fmt::Display for ReportOf<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            self.0.write_report(f)
+            self.0.write_report(f, 0)
         }
     }
 

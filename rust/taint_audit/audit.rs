@@ -372,7 +372,16 @@ mod probe {
         pub(super) fn taint_audit_register_taint_probe(ctx: *mut c_void) -> c_int;
         /// See `taint_audit_shim.h`.
         pub(super) fn taint_audit_unregister_taint_probe();
+        /// See `taint_audit_shim.h`.
+        pub(super) fn taint_audit_taint_probe_misses() -> c_ulong;
     }
+}
+
+/// Probed calls since the probes were registered that found no free
+/// kretprobe instance, so that their taint changes were not attributed.
+pub(crate) fn taint_probe_misses() -> u64 {
+    // SAFETY: No precondition; reads counters of static probes.
+    unsafe { probe::taint_audit_taint_probe_misses() as u64 }
 }
 
 /// Called by the taint kretprobes after every probed call.
@@ -401,6 +410,7 @@ unsafe extern "C" fn taint_audit_rs_taints_set(
         .taints_set(u32::try_from(flag).ok(), before as u64, after as u64, site);
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(taint_audit_records)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@
  */
 
 #include <linux/bits.h>
+#include <linux/cpumask.h>
 #include <linux/kprobes.h>
 #include <linux/panic.h>
 #include <linux/ptrace.h>
@@ -80,14 +81,13 @@ static int taint_caller_return(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* None of them sleeps for long; a few calls in flight at once are plenty. */
+/* .maxactive is set at registration, from the number of CPUs. */
 #define TAINT_PROBE(fn, ret)					\
 	{							\
 		.kp.symbol_name = fn,				\
 		.entry_handler = taint_call_entry,		\
 		.handler = ret,					\
 		.data_size = sizeof(struct taint_call),		\
-		.maxactive = 16,				\
 	}
 
 static struct kretprobe taint_probes[] = {
@@ -100,9 +100,23 @@ static struct kretprobe *taint_probe_ptrs[] = {
 	&taint_probes[0], &taint_probes[1], &taint_probes[2],
 };
 
+/*
+ * Calls in flight at once, per CPU. add_taint() and __warn() do not sleep,
+ * so a CPU runs at most one of each per context it can nest (task, softirq,
+ * hardirq, NMI). proc_taint() may sleep in the copy from user space, so its
+ * writers (CAP_SYS_ADMIN only) can outnumber that: a call that finds no free
+ * instance is not attributed, and counted in taint_audit_taint_probe_misses().
+ */
+#define TAINT_PROBE_CONTEXTS_PER_CPU 4
+
 int taint_audit_register_taint_probe(void *ctx)
 {
+	unsigned int i;
+
 	taint_probe_ctx = ctx;
+	for (i = 0; i < ARRAY_SIZE(taint_probes); i++)
+		taint_probes[i].maxactive =
+			TAINT_PROBE_CONTEXTS_PER_CPU * num_possible_cpus();
 	return register_kretprobes(taint_probe_ptrs,
 				   ARRAY_SIZE(taint_probe_ptrs));
 }
@@ -110,6 +124,17 @@ int taint_audit_register_taint_probe(void *ctx)
 void taint_audit_unregister_taint_probe(void)
 {
 	unregister_kretprobes(taint_probe_ptrs, ARRAY_SIZE(taint_probe_ptrs));
+}
+
+unsigned long taint_audit_taint_probe_misses(void)
+{
+	unsigned long misses = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(taint_probes); i++)
+		misses += READ_ONCE(taint_probes[i].nmissed) +
+			  READ_ONCE(taint_probes[i].kp.nmissed);
+	return misses;
 }
 
 int taint_audit_symbolize(char *buf, size_t len, unsigned long addr,

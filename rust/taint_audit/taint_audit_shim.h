@@ -56,6 +56,17 @@ int taint_audit_register_taint_probe(void *ctx);
 void taint_audit_unregister_taint_probe(void);
 
 /**
+ * taint_audit_taint_probe_misses() - probed calls that were not seen.
+ *
+ * Calls of the probed functions that found every kretprobe instance in use
+ * (see TAINT_PROBE_CONTEXTS_PER_CPU), so that no taint change they made was
+ * attributed; since the probes were registered.
+ *
+ * Context: any.
+ */
+unsigned long taint_audit_taint_probe_misses(void);
+
+/**
  * taint_audit_symbolize() - format a code address.
  * @buf: where the text goes, NUL-terminated and truncated to fit.
  * @len: the size of @buf.

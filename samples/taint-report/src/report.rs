@@ -541,7 +541,7 @@ mod tests {
             "# taint_audit records=1 dropped=0 kernel_taint=OEN\n\
              seq=1 time_ns=10 event=load module=probe taints=O signature=verified \
              tracepoints=accepted kernel_taint_before=OEN kernel_taint_after=OEN pid=7 comm=insmod\n",
-            "# taint_audit kernel_taint=UOEN before_audit=OEN unknown_flag_calls=0\n\
+            "# taint_audit kernel_taint=UOEN before_audit=OEN unknown_flag_calls=0 probe_misses=0\n\
              flag=U bit=6 calls=2 time_ns=1500000000 pid=9 comm=sh caller=proc_taint+0x8a/0x110\n\
              flag=O bit=12 calls=3 origin=before_audit\n",
         );

@@ -26,7 +26,7 @@ site() {
 }
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 
 ktap_test_result "flags set before the audit are reported as such" \
 	matches "$(cat $taints)" "^flag=O bit=12 calls=[0-9]* origin=before_audit"
@@ -57,6 +57,8 @@ ktap_expect_splat_end
 rmmod taint_probe
 ktap_test_result "a kernel warning's W is attributed to __warn() in the writing shell" \
 	matches "$(grep '^flag=W ' $taints)" "^flag=W bit=9 calls=[0-9]* time_ns=[0-9]* pid=$$ comm=sh $(site __warn)"
+ktap_test_result "every probed call was seen (the header's probe_misses)" \
+	matches "$(head -n1 $taints)" " probe_misses=0\$"
 
 ktap_expect_errno "the taints file refuses writes (EINVAL for root)" "Invalid argument" \
 	sh -c "echo x >$taints"
