@@ -3,7 +3,7 @@
 # Entry points. Kbuild rules live in Kbuild and rust/*/Kbuild; the work of
 # setting up, booting and judging lives in scripts/.
 #
-#   make              build every module (and the test kernel, if needed)
+#   make              build every module, without tests (and the test kernel, if needed)
 #   make run          boot the test kernel with every module loaded and run each demo
 #   make check        every test in QEMU, ending in "N passed, N failed"
 #   make bench        the benchmarks
@@ -18,7 +18,10 @@ endif
 # Test-only modules (fixtures and checks), always built alongside.
 TEST_MODULES := $(patsubst tests/modules/%/Kbuild,%,$(wildcard tests/modules/*/Kbuild))
 BUILD := $(CURDIR)/build
+# Production modules (what an operator loads) and the test build, which also
+# carries the KUnit suites (see Kbuild).
 MODULES_OUT := $(BUILD)/modules
+KUNIT_MODULES_OUT := $(BUILD)/modules-kunit
 
 # KDIR: a Rust-enabled kernel build tree. Unless given, the project's own test
 # kernel, built (once) by scripts/build-kernel.sh.
@@ -33,7 +36,7 @@ export KMODS_CACHE
 RUSTC ?= /usr/bin/rustc
 BINDGEN ?= $(KMODS_CACHE)/tools/bin/bindgen
 export PATH := /usr/lib/llvm-19/bin:$(PATH):$(HOME)/.cargo/bin
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(MODULES_OUT) LLVM=1 \
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=1 \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
 	KMODS_TEST_MODULES="$(TEST_MODULES)"
 
@@ -45,7 +48,7 @@ CARGO ?= cargo
 # The harness reads these from the environment.
 export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
 
-.PHONY: all modules kernel setup sign samples samples-test run check bench clean \
+.PHONY: all modules modules-kunit kernel setup sign sign-kunit samples samples-test run check bench clean \
 	help fmt fmtcheck clippy checkpatch ynlcheck lint
 
 all: modules
@@ -58,12 +61,22 @@ kernel: setup
 
 modules: $(KERNEL_DEP)
 	@mkdir -p $(MODULES_OUT)
-	$(KBUILD) modules
+	$(KBUILD) MO=$(MODULES_OUT) modules
+
+modules-kunit: $(KERNEL_DEP)
+	@mkdir -p $(KUNIT_MODULES_OUT)
+	$(KBUILD) MO=$(KUNIT_MODULES_OUT) KMODS_KUNIT=y modules
 
 # build/ko/<module>.ko as built (unsigned), plus the signed/, other-key/ and
-# bad-vermagic/ variants the signing tests load (scripts/sign-modules.sh).
+# bad-vermagic/ variants the signing tests load (scripts/sign-modules.sh), and
+# production/<module>.ko. "sign" collects the production build for run and
+# bench; "sign-kunit" the test build for check.
 sign: modules
-	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(BUILD)/ko $(MODULE) $(TEST_MODULES)
+	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(MODULES_OUT) $(BUILD)/ko \
+		$(MODULE) $(TEST_MODULES)
+sign-kunit: modules modules-kunit
+	@scripts/sign-modules.sh $(KDIR) $(KUNIT_MODULES_OUT) $(MODULES_OUT) $(BUILD)/ko \
+		$(MODULE) $(TEST_MODULES)
 
 samples:
 	$(CARGO) build --release --locked --quiet --manifest-path samples/Cargo.toml
@@ -74,7 +87,7 @@ samples-test:
 run: sign samples
 	@scripts/harness.sh run
 
-check: sign samples
+check: sign-kunit samples
 	@scripts/harness.sh check
 
 bench: sign samples
@@ -87,11 +100,10 @@ fmtcheck:
 	@scripts/lint.sh fmtcheck
 	$(CARGO) fmt --all --check --manifest-path samples/Cargo.toml
 	$(CARGO) clippy --locked --quiet --manifest-path samples/Cargo.toml -- -D warnings
+# Linted as the test build, so the KUnit suites are linted too.
 clippy: $(KERNEL_DEP)
 	@mkdir -p $(BUILD)/clippy
-	$(MAKE) -C $(KDIR) M=$(CURDIR) MO=$(BUILD)/clippy LLVM=1 RUSTC=$(RUSTC) \
-		BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
-		KMODS_TEST_MODULES="$(TEST_MODULES)" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
+	$(KBUILD) MO=$(BUILD)/clippy KMODS_KUNIT=y CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
 		modules 2>&1 | tee $(BUILD)/clippy.log
 	@! grep -q -E '^(warning|error)' $(BUILD)/clippy.log
 checkpatch:
@@ -106,7 +118,9 @@ clean:
 
 help:
 	@echo 'Targets:'
-	@echo '  make [modules]       build the modules under rust/ (builds the test kernel once)'
+	@echo '  make [modules]       build the modules under rust/, without their KUnit suites'
+	@echo '                      (builds the test kernel once)'
+	@echo '  make modules-kunit   the test build, with the KUnit suites (build/modules-kunit)'
 	@echo '  make run             boot QEMU with every module loaded and run each module demo'
 	@echo '  make run GUEST_SHELL=1   ... then leave an interactive shell in the guest'
 	@echo '  make check           run every KUnit suite and integration test in QEMU'

@@ -34,7 +34,7 @@ if [ -s "$kdir/modules.order" ]; then
 		>/dev/null || die "installing the test kernel's modules into the guest failed"
 fi
 mkdir -p "$stage/kmods/tests"
-for d in lib integration demo bench; do
+for d in lib production integration demo bench; do
 	[ -d "$KMODS_ROOT/tests/$d" ] && cp -r "$KMODS_ROOT/tests/$d" "$stage/kmods/tests/"
 done
 if [ -n "$extra" ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# sign-modules.sh KDIR KBUILD_OUT DEST MODULE... - collect the built modules in
-# DEST with the variants the signing tests need:
+# sign-modules.sh KDIR KBUILD_OUT PRODUCTION_OUT DEST MODULE... - collect the
+# modules built in KBUILD_OUT in DEST with the variants the signing tests need,
+# and the production build from PRODUCTION_OUT (the same directory unless this
+# is the test build):
 #
 #   DEST/<m>.ko               unsigned, as Kbuild left it
 #   DEST/signed/<m>.ko        signed with the test kernel's own key
@@ -10,12 +12,13 @@
 #   DEST/other-key/<m>.ko     signed with a throwaway key the kernel does not trust
 #   DEST/bad-vermagic/<m>.ko  unsigned, its version magic altered: loads only
 #                             when forced (insmod -f), which taints F
+#   DEST/production/<m>.ko    the production build (no KUnit suites), unsigned
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir=$1 kbuild_out=$2 dest=$3
-shift 3
+kdir=$1 kbuild_out=$2 production_out=$3 dest=$4
+shift 4
 key="$kdir/certs/signing_key.pem"
 cert="$kdir/certs/signing_key.x509"
 [ -f "$key" ] || die "$key not found: KDIR must be a kernel built with CONFIG_MODULE_SIG=y and its own key"
@@ -31,11 +34,17 @@ if [ ! -f "$other/key.pem" ]; then
 fi
 
 rm -rf "$dest"
-mkdir -p "$dest/signed" "$dest/other-key" "$dest/bad-vermagic"
+mkdir -p "$dest/signed" "$dest/other-key" "$dest/bad-vermagic" "$dest/production"
+# built_ko OUT M: where Kbuild left M.ko under OUT.
+built_ko() {
+	local ko="$1/rust/$2/$2.ko"
+	[ -f "$ko" ] || ko="$1/tests/modules/$2/$2.ko"
+	[ -f "$ko" ] || die "$2.ko was not built in $1"
+	echo "$ko"
+}
 for m in "$@"; do
-	src="$kbuild_out/rust/$m/$m.ko"
-	[ -f "$src" ] || src="$kbuild_out/tests/modules/$m/$m.ko"
-	[ -f "$src" ] || die "$m.ko was not built in $kbuild_out"
+	src=$(built_ko "$kbuild_out" "$m")
+	cp "$(built_ko "$production_out" "$m")" "$dest/production/$m.ko"
 	cp "$src" "$dest/$m.ko"
 	cp "$src" "$dest/signed/$m.ko"
 	"$kdir/scripts/sign-file" "$hash" "$key" "$cert" "$dest/signed/$m.ko"

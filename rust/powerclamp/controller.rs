@@ -185,6 +185,7 @@ pub(crate) fn share_of(idle: u64, wall: u64) -> u32 {
     (idle.min(wall) * u64::from(FULL) / wall) as u32
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(powerclamp_controller)]
 mod tests {
     use super::*;

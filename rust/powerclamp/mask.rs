@@ -118,6 +118,7 @@ impl CpuSet {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(powerclamp_cpumask)]
 mod tests {
     use super::*;

@@ -148,6 +148,7 @@ impl Param {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(powerclamp_params)]
 mod tests {
     use super::*;

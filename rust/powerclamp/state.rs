@@ -131,6 +131,7 @@ impl Session {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(powerclamp_state)]
 mod tests {
     use super::*;

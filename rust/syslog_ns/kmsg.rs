@@ -145,6 +145,7 @@ pub(crate) fn parse_write(buf: &[u8]) -> Result<Message<'_>> {
     })
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(syslog_ns_kmsg)]
 mod tests {
     use super::*;

@@ -11,10 +11,9 @@
 //! events more through than `burst`, never fewer, and every suppressed event
 //! is counted once.
 
-use kernel::{
-    prelude::*,
-    sync::atomic::{Atomic, Relaxed},
-};
+use kernel::sync::atomic::{Atomic, Relaxed};
+#[cfg(kmods_kunit)]
+use kernel::prelude::*;
 
 /// What [`RateLimit::check`] decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +83,7 @@ impl RateLimit {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(syslog_ns_ratelimit)]
 mod tests {
     use super::*;

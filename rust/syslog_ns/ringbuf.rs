@@ -449,6 +449,7 @@ impl RingBuffer {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(syslog_ns_ringbuf)]
 mod tests {
     use super::*;

@@ -8,17 +8,15 @@
 //! which userspace shares, the rule here. Tests hold both to the kernel's own
 //! `TAINT_*` constants.
 
-use crate::abi::{
-    flag_by_bit,
-    TAINT_FLAGS, //
-};
+use crate::abi::flag_by_bit;
+#[cfg(kmods_kunit)]
+use kernel::prelude::*;
 use kernel::{
     bindings,
     fmt::{
         self,
         Write, //
     },
-    prelude::*, //
 };
 
 /// A set of taint flags, laid out like the kernel's `tainted_mask`.
@@ -92,9 +90,11 @@ impl fmt::Display for TaintMask {
     }
 }
 
+#[cfg(kmods_kunit)]
 #[kunit_tests(taint_audit_flags)]
 mod tests {
     use super::*;
+    use crate::abi::TAINT_FLAGS;
     use kernel::str::CString;
 
     fn letters(mask: TaintMask) -> Result<CString> {

@@ -101,14 +101,15 @@ sns_wait_gone() {
 	return 1
 }
 
-# sns_reload [PARAM=VALUE...]: syslog_ns again, with these parameters. Files
-# and network namespaces of ended containers may hold it for a moment.
+# sns_reload [PARAM=VALUE...]: syslog_ns again, with these parameters, as
+# the production build (its KUnit suites ran at the first load). Files and
+# network namespaces of ended containers may hold it for a moment.
 sns_reload() {
 	for _ in $(seq 50); do
 		rmmod syslog_ns 2>/dev/null && break
 		sleep 0.1
 	done
-	insmod "$KMODS_MODULES_DIR/syslog_ns.ko" "$@"
+	insmod "$KMODS_MODULES_DIR/production/syslog_ns.ko" "$@"
 }
 
 # The benchmarks' probe: /sys/kernel/debug/syslog_ns_probe/bench.

@@ -8,7 +8,7 @@
 
 . "$KMODS/tests/lib/powerclamp.sh"
 
-ko=$KMODS_MODULES_DIR/powerclamp.ko
+ko=$KMODS_MODULES_DIR/production/powerclamp.ko
 
 # sample: "<ctxt> <intr> <loops>" over 5 s, with one counting loop per CPU.
 sample() {

@@ -8,7 +8,7 @@
 . "$KMODS/tests/lib/ktap.sh"
 . "$KMODS/tests/lib/powerclamp.sh"
 
-ko=$KMODS_MODULES_DIR/powerclamp.ko
+ko=$KMODS_MODULES_DIR/production/powerclamp.ko
 cpu1=/sys/devices/system/cpu/cpu1/online
 
 has_thread() {

@@ -10,7 +10,7 @@
 . "$KMODS/tests/lib/ktap.sh"
 . "$KMODS/tests/lib/syslog_ns.sh"
 
-KO=$KMODS_MODULES_DIR/syslog_ns.ko
+KO=$KMODS_MODULES_DIR/production/syslog_ns.ko
 # iproute2's, not busybox's applet (which has no bridge or veth).
 IP=/usr/bin/ip
 

@@ -9,7 +9,7 @@
 . "$KMODS/tests/lib/ktap.sh"
 . "$KMODS/tests/lib/syslog_ns.sh"
 
-KO=$KMODS_MODULES_DIR/syslog_ns.ko
+KO=$KMODS_MODULES_DIR/production/syslog_ns.ko
 
 ktap_print_header
 ktap_set_plan 14
