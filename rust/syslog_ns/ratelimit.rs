@@ -11,9 +11,9 @@
 //! events more through than `burst`, never fewer, and every suppressed event
 //! is counted once.
 
-use kernel::sync::atomic::{Atomic, Relaxed};
 #[cfg(kmods_kunit)]
 use kernel::prelude::*;
+use kernel::sync::atomic::{Atomic, Relaxed};
 
 /// What [`RateLimit::check`] decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

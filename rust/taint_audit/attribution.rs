@@ -206,7 +206,11 @@ impl Attribution {
 
     /// Writes one line per flag that is set or was ever added, after a header
     /// that also gives the probed calls the probes missed.
-    pub(crate) fn write_report(&self, f: &mut fmt::Formatter<'_>, probe_misses: u64) -> fmt::Result {
+    pub(crate) fn write_report(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        probe_misses: u64,
+    ) -> fmt::Result {
         f.write_fmt(fmt!(
             "# taint_audit kernel_taint={} before_audit={} unknown_flag_calls={} probe_misses={}\n",
             TaintMask::kernel(),

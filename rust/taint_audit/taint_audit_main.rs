@@ -64,8 +64,7 @@ impl kernel::Module for TaintAudit {
         )?;
         let taints = KBox::pin_init(
             dir.read_callback_file(c"taints", log.clone(), &|log: &Arc<AuditLog>, f| {
-                log.attribution
-                    .write_report(f, audit::taint_probe_misses())
+                log.attribution.write_report(f, audit::taint_probe_misses())
             }),
             GFP_KERNEL,
         )?;
