@@ -46,9 +46,9 @@ export CARGO_TARGET_DIR := $(BUILD)/cargo
 CARGO ?= cargo
 
 # The harness reads these from the environment.
-export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
+export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
 
-.PHONY: all modules modules-kunit kernel setup sign sign-kunit samples samples-test run check bench clean \
+.PHONY: all modules modules-kunit kernel setup sign sign-kunit samples samples-test run check bench stress clean \
 	help fmt fmtcheck clippy checkpatch ynlcheck lint
 
 all: modules
@@ -93,6 +93,11 @@ check: sign-kunit samples
 bench: sign samples
 	@scripts/harness.sh bench
 
+# The stress and fault-injection tests at full length (make check runs them
+# short): every allocation point of each insmod, 60 s a stress.
+stress: sign-kunit samples
+	@STRESS=1 TESTS="$${TESTS:-*/stress */under_faults}" scripts/harness.sh check
+
 fmt:
 	@scripts/lint.sh fmt
 	$(CARGO) fmt --all --manifest-path samples/Cargo.toml
@@ -126,7 +131,9 @@ help:
 	@echo '  make check           run every KUnit suite and integration test in QEMU'
 	@echo '  make check MODULE=x  only module x'
 	@echo '  make check EXTRA_TESTS=dir   also run the KTAP scripts in dir inside the guest'
+	@echo '  make check TESTS="syslog_ns/fault no_test_taint"   only the scripts these globs name'
 	@echo '  make bench           run the benchmarks'
+	@echo '  make stress          the stress and fault-injection tests at full length'
 	@echo '  make sign            collect build/ko/*.ko and their signing variants'
 	@echo '  make lint            generated netlink code up to date, rustfmt --check, checkpatch.pl,'
 	@echo '                      CLIPPY=1 build, cargo clippy'

@@ -5,7 +5,9 @@
 # judge the run. MODE is check (tests), run (demos) or bench (benchmarks).
 #
 # Environment (set by the Makefile): KDIR, MODULE (modules to load),
-# EXTRA_TESTS (a directory of KTAP scripts for the guest), TIMEOUT (seconds
+# EXTRA_TESTS (a directory of KTAP scripts for the guest), TESTS (globs of
+# module/script names: only those scripts run), STRESS=1 (the stress and
+# fault-injection tests at full length), TIMEOUT (seconds
 # before a silent guest counts as hung), GUEST_SHELL=1 (interactive shell at
 # the end of a run), ACCEL (tcg or kvm; default: kvm only where a probe has
 # shown that it boots this kernel).
@@ -82,6 +84,8 @@ accel=$(pick_accel)
 cmdline="console=ttyS0 panic=-1 oops=panic kmods.mode=$mode"
 cmdline+=" kmods.modules=$(IFS=,; echo "${modules[*]}")"
 [ -n "${SCRIPT_TIMEOUT:-}" ] && cmdline+=" kmods.timeout=$SCRIPT_TIMEOUT"
+[ -n "${TESTS:-}" ] && cmdline+=" kmods.tests=$(echo $TESTS | tr ' ' ,)"
+[ -n "${STRESS:-}" ] && cmdline+=" kmods.stress=1"
 # The kernel's own built-in KUnit suites would taint it N at boot, before
 # tests/production can show that a production module does not: none runs
 # (the guest's init lets every suite run again before loading modules).

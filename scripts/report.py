@@ -141,7 +141,7 @@ def judge_ktap(tally, parser, printer, kind, name, body):
     return seen > 0, found_failure
 
 
-EXPECT_BEGIN = re.compile(r'kmods: expect-splat begin (.*)$')
+EXPECT_BEGIN = re.compile(r'kmods: expect-splat begin (?:only=(\S+) )?(.*)$')
 EXPECT_END = re.compile(r'kmods: expect-splat end$')
 
 
@@ -150,19 +150,21 @@ def scan_splats(console):
 
     A test brackets a splat it causes on purpose with markers it writes to
     /dev/kmsg (ktap_expect_splat_begin/end); splat lines inside are not
-    counted.
+    counted. A bracket opened with only=REGEX excuses only the splat lines
+    that REGEX also matches: the others inside still count.
     """
-    hits, expected, reason = [], [], None
+    hits, expected, reason, only = [], [], None, None
     for i, line in enumerate(console):
         m = EXPECT_BEGIN.search(line)
         if m:
-            reason = m.group(1)
+            only = re.compile(m.group(1)) if m.group(1) else None
+            reason = m.group(2)
             continue
         if EXPECT_END.search(line):
-            reason = None
+            reason = only = None
             continue
         if any(p.search(line) for p in SPLATS):
-            if reason is None:
+            if reason is None or (only is not None and not only.search(line)):
                 hits.append(i)
             elif reason not in expected:
                 expected.append(reason)

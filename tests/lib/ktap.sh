@@ -88,6 +88,14 @@ ktap_expect_splat_begin() {
 	echo "kmods: expect-splat begin $*" >/dev/kmsg
 }
 
+# ktap_expect_splat_only REGEX REASON: the same, but only splat lines that
+# also match REGEX (an extended regex without spaces) are excused.
+ktap_expect_splat_only() {
+	regex=$1
+	shift
+	echo "kmods: expect-splat begin only=$regex $*" >/dev/kmsg
+}
+
 ktap_expect_splat_end() {
 	echo "kmods: expect-splat end" >/dev/kmsg
 }
