@@ -87,9 +87,11 @@ cmdline+=" kmods.modules=$(IFS=,; echo "${modules[*]}")"
 [ -n "${TESTS:-}" ] && cmdline+=" kmods.tests=$(echo $TESTS | tr ' ' ,)"
 [ -n "${STRESS:-}" ] && cmdline+=" kmods.stress=1"
 # The kernel's own built-in KUnit suites would taint it N at boot, before
-# tests/production can show that a production module does not: none runs
-# (the guest's init lets every suite run again before loading modules).
-[ "$mode" = check ] && cmdline+=" kmemleak=on kunit.filter_glob=kmods_no_builtin_suite"
+# tests/production can show that a production module does not, and in the
+# demos: none runs (in check, the guest's init lets every suite run again
+# before it loads the test builds).
+cmdline+=" kunit.filter_glob=kmods_no_builtin_suite"
+[ "$mode" = check ] && cmdline+=" kmemleak=on"
 
 if [ "$mode" = run ] && [ -n "${GUEST_SHELL:-}" ] && [ -t 0 ]; then
 	say "Booting ($accel); the guest shell follows the demos"

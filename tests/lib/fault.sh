@@ -88,7 +88,7 @@ fault_call() {
 # make stress. Where the kernel itself cannot allocate a trace event field
 # of the module, event_define_fields() warns (once): that warning is the
 # kernel's, not counted.
-FAULT_INSMOD_LAST=200
+FAULT_INSMOD_LAST=40
 fault_insmod() {
 	module=$1 ko=$2
 	shift 2

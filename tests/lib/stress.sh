@@ -7,7 +7,8 @@
 # scans at the end; each stress prints what it did.
 #
 #   . "$KMODS/tests/lib/stress.sh"
-#   while stress_running; do ...; STRESS_OPS=$((STRESS_OPS + 1)); done
+#   stress_restart
+#   while stress_running; do ...; stress_op; done
 #   stress_report "containers created and destroyed"
 
 if [ -n "${KMODS_STRESS:-}" ]; then
@@ -15,8 +16,10 @@ if [ -n "${KMODS_STRESS:-}" ]; then
 else
 	STRESS_SECONDS=10
 fi
-STRESS_OPS=0
 STRESS_START=$(cut -d. -f1 /proc/uptime)
+# The counts live in files, one per worker: the stresses run in
+# ktap_test_result's subshell, their workers in the background.
+STRESS_OPS=/tmp/kmods-stress-ops
 
 # stress_running: true until STRESS_SECONDS have passed since the start (or
 # since stress_restart).
@@ -25,13 +28,23 @@ stress_running() {
 }
 
 stress_restart() {
-	STRESS_OPS=0
+	rm -f $STRESS_OPS.*
 	STRESS_START=$(cut -d. -f1 /proc/uptime)
+}
+
+# stress_op [WORKER]: one more operation done by WORKER (each background
+# worker names itself, so that no two write one file).
+stress_op() {
+	f=$STRESS_OPS.${1:-main}
+	n=0
+	[ -s "$f" ] && n=$(cat "$f")
+	echo $((n + 1)) >"$f"
 }
 
 # stress_report WHAT: "N WHAT in S s", as a KTAP diagnostic line.
 stress_report() {
-	ktap_print_msg "$STRESS_OPS $* in $(($(cut -d. -f1 /proc/uptime) - STRESS_START)) s"
+	total=$(cat $STRESS_OPS.* 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+	ktap_print_msg "$total $* in $(($(cut -d. -f1 /proc/uptime) - STRESS_START)) s"
 }
 
 # stress_reload MODULE KO: one rmmod/insmod cycle of MODULE while nothing

@@ -49,7 +49,7 @@ ktap_test_result "every attribute holds its last value" \
 		[ \"\$(cat $W/events)\" = 'space error unmount' ]"
 fault_call "read state" read "$W/state"
 fault_call "read stats" read "$FSE_CONFIG/stats"
-fault_call "the get-state dump" --errno ENOBUFS fs-events-dump
+fault_call "the get-state dump" --errno ENOMEM --errno ENOBUFS fs-events-dump
 fault_insmod fs_events_probe "$PROBE" path=/tmp/fse/fault code=7 message=fault
 rmdir "$W"
 umount /tmp/fse/fault

@@ -19,9 +19,8 @@ hotplug() {
 	i=0
 	while stress_running; do
 		echo 0 >$cpu1 && echo 1 >$cpu1 || return 1
-		i=$((i + 1))
+		stress_op hotplug
 	done
-	echo $i >/tmp/pc-stress-hotplug
 }
 
 # settings: cur_state and the parameters, each write valid.
@@ -35,8 +34,8 @@ settings() {
 		echo $((50 + i % 41)) >$PC_PARAMS/max_idle || return 1
 		echo $((1 + i % 3)) >$PC_PARAMS/cpumask || return 1
 		i=$((i + 1))
+		stress_op
 	done
-	echo $i >/tmp/pc-stress-settings
 }
 
 concurrently() {
@@ -78,7 +77,7 @@ reload_while_used() {
 		rmmod powerclamp || { status=1; break; }
 		[ "$(pc_thread_count)" -eq 0 ] || { echo "# threads outlived the module"; status=1; break; }
 		insmod "$KO" || { status=1; break; }
-		STRESS_OPS=$((STRESS_OPS + 1))
+		stress_op
 	done
 	touch /tmp/pc-stress-stop
 	wait $writer
@@ -91,7 +90,6 @@ ktap_print_header
 ktap_set_plan 3
 stress_restart
 ktap_test_result "cur_state and parameters changed while CPU 1 goes off and on line" concurrently
-STRESS_OPS=$(($(cat /tmp/pc-stress-hotplug) + $(cat /tmp/pc-stress-settings)))
 stress_report "hotplug cycles and rounds of five settings"
 ktap_test_result "then the clamp runs a thread per CPU at 30 % and none at 0" consistent
 # The defaults again, for the tests that follow.

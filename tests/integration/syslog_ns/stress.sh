@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # syslog_ns under concurrency (tests/lib/stress.sh). First, containers are
-# created and destroyed (50 over the long run, 10 in make check; up to 5
-# alive at once) while, in each, a writer floods its /dev/kmsg, util-linux
-# dmesg -w follows it and a LOG rule logs the pings a third process sends;
+# created and destroyed (50 over the long run, up to 5 alive at once; 6
+# and 3 in make check) while, in each, a writer floods its /dev/kmsg, util-linux
+# dmesg -w follows it and a LOG rule logs the pings a third process sends
+# (each paced, so that 2 emulated CPUs can run them all at once);
 # every log goes away with its container. Then rmmod/insmod in a loop: refused
 # while a container's reader holds the module, clean once it is gone.
 
@@ -13,11 +14,12 @@
 . "$KMODS/tests/lib/stress.sh"
 
 KO=$KMODS_MODULES_DIR/production/syslog_ns.ko
-ALIVE=5
 if [ -n "${KMODS_STRESS:-}" ]; then
 	CONTAINERS=50
+	ALIVE=5
 else
-	CONTAINERS=10
+	CONTAINERS=6
+	ALIVE=3
 fi
 
 # The container: its own log, a writer, a follower, a LOG rule and a pinger,
@@ -36,12 +38,16 @@ RULES
 touch "/tmp/sns-stress-$1.ready"
 n=0
 while :; do
-	echo "<6>stress $1 $n" >/dev/kmsg
-	n=$((n + 1))
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		echo "<6>stress $1 $n" >/dev/kmsg
+		n=$((n + 1))
+	done
+	sleep 0.5
 done &
 /usr/bin/dmesg -w >/dev/null &
 while :; do
 	ping -c 1 -W 1 127.0.0.1 >/dev/null
+	sleep 1
 done &
 wait
 EOF
@@ -81,7 +87,7 @@ churn() {
 		fi
 		usleep $((life_ms * 1000 / ALIVE))
 		i=$((i + 1))
-		STRESS_OPS=$i
+		stress_op
 	done
 	old=$((i - ALIVE))
 	while [ $old -lt $i ]; do
@@ -105,16 +111,23 @@ logs_gone() {
 # module, then rmmod and insmod once it has gone; until the time is up.
 reload_while_used() {
 	while stress_running; do
-		sns_ct_start r || return 1
-		sns_ct r syslog-ns-ctl --create || return 1
+		sns_ct_start r >/dev/null 2>&1 || return 1
+		sns_ct r syslog-ns-ctl --create || { sns_ct_stop r; return 1; }
 		sns_ct_bg r /dev/null /usr/bin/dmesg -w
-		sleep 0.2
-		stress_refused syslog_ns || return 1
+		held=0
+		for _ in $(seq 100); do
+			[ "$(cat /sys/module/syslog_ns/refcnt)" -gt 0 ] && { held=1; break; }
+			sleep 0.05
+		done
+		status=0
+		[ $held = 1 ] || { echo "# dmesg -w did not open the log"; status=1; }
+		[ $status = 0 ] && { stress_refused syslog_ns || status=1; }
 		sns_ct_stop r
 		kill "$SNS_BG" 2>/dev/null
 		wait "$SNS_BG" 2>/dev/null
+		[ $status = 0 ] || return 1
 		sns_reload || return 1
-		STRESS_OPS=$((STRESS_OPS + 1))
+		stress_op
 	done
 }
 

@@ -40,7 +40,7 @@ reload_while_used() {
 	status=0
 	while stress_running; do
 		rmmod taint_audit && insmod "$KO" || { status=1; break; }
-		STRESS_OPS=$((STRESS_OPS + 1))
+		stress_op
 	done
 	touch $STOP
 	wait $readers_pid $loader_pid
