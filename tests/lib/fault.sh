@@ -20,45 +20,65 @@
 FAULT_ENTRY_POINTS=0
 FAULT_POINTS=0
 
+# fault_config IGNORE_GFP_WAIT VERBOSE MIN_ORDER: failslab's and
+# fail_page_alloc's debugfs settings.
+fault_config() {
+	for attr in failslab fail_page_alloc; do
+		echo "$1" >/sys/kernel/debug/$attr/ignore-gfp-wait
+		echo "$2" >/sys/kernel/debug/$attr/verbose
+	done
+	echo "$3" >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
 # fault_setup: let failslab and fail_page_alloc fail what fail-nth asks,
 # sleeping allocations and single pages included, without a report per
 # failure (each would be a stack dump on the console).
 fault_setup() {
-	for attr in failslab fail_page_alloc; do
-		echo N >/sys/kernel/debug/$attr/ignore-gfp-wait
-		echo 0 >/sys/kernel/debug/$attr/verbose
-	done
-	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+	fault_config N 0 0
 }
 
 # fault_restore: the kernel's defaults again.
 fault_restore() {
-	for attr in failslab fail_page_alloc; do
-		echo Y >/sys/kernel/debug/$attr/ignore-gfp-wait
-		echo 2 >/sys/kernel/debug/$attr/verbose
-	done
-	echo 1 >/sys/kernel/debug/fail_page_alloc/min-order
+	fault_config Y 2 1
 }
 
-# fault_spare FUNCTION: no allocation made under FUNCTION (a kernel function
-# in /proc/kallsyms) fails, until fault_spare_none. For a kernel function
-# whose own failure path is broken, so that a test can go on past it; each
-# use says why.
-fault_spare() {
-	range=$(sort /proc/kallsyms | awk -v fn="$1" '
+# fault_range FUNCTION: "START END" of a kernel function, from
+# /proc/kallsyms (its start and the next symbol's).
+fault_range() {
+	sort /proc/kallsyms | awk -v fn="$1" '
 		found { print start, "0x" $1; exit }
-		$3 == fn { start = "0x" $1; found = 1 }')
-	[ -n "$range" ] || { echo "# fault_spare: no $1 in /proc/kallsyms"; return 1; }
+		$3 == fn { start = "0x" $1; found = 1 }'
+}
+
+# fault_filter KIND FUNCTION: only allocations made under FUNCTION (KIND
+# require) or none made under it (KIND reject) may fail, and only those
+# count as points, until fault_unfilter. The stack trace filter looks 32
+# frames up from each allocation.
+fault_filter() {
+	range=$(fault_range "$2")
+	[ -n "$range" ] || { echo "# fault_filter: no $2 in /proc/kallsyms"; return 1; }
 	for attr in failslab fail_page_alloc; do
-		echo "${range#* }" >/sys/kernel/debug/$attr/reject-end
-		echo "${range% *}" >/sys/kernel/debug/$attr/reject-start
+		echo "${range#* }" >/sys/kernel/debug/$attr/$1-end
+		echo "${range% *}" >/sys/kernel/debug/$attr/$1-start
 	done
 }
 
-fault_spare_none() {
-	for attr in failslab fail_page_alloc; do
-		echo 0 >/sys/kernel/debug/$attr/reject-start
-		echo 0 >/sys/kernel/debug/$attr/reject-end
+# fault_spare FUNCTION: fault_filter reject, for a kernel function whose own
+# failure path is broken, so that a test can go on past it; each use says
+# why.
+fault_spare() {
+	fault_filter reject "$1"
+}
+
+# fault_unfilter [KIND]: no filter of KIND (both kinds if none is given).
+fault_unfilter() {
+	for kind in ${1:-require reject}; do
+		end=0
+		[ "$kind" = require ] && end=0xffffffffffffffff
+		for attr in failslab fail_page_alloc; do
+			echo 0 >/sys/kernel/debug/$attr/$kind-start
+			echo $end >/sys/kernel/debug/$attr/$kind-end
+		done
 	done
 }
 
@@ -83,23 +103,22 @@ fault_call() {
 
 # fault_insmod MODULE KO [PARAM...]: fault_call for loading KO, MODULE not
 # loaded before: a failed load leaves no trace of it. In make check only the
-# last FAULT_INSMOD_LAST points are tried (the module's own init comes last;
-# the loader's several hundred before it are the kernel's), all of them in
-# make stress. Where the kernel itself cannot allocate a trace event field
-# of the module, event_define_fields() warns (once): that warning is the
-# kernel's, not counted.
-FAULT_INSMOD_LAST=40
+# allocations made under do_one_initcall(), the module's own init and what
+# it calls, fail (the loader's several hundred others are the kernel's); in
+# make stress every one. Where the kernel itself cannot allocate a trace
+# event field of the module, event_define_fields() warns (once): that
+# warning is the kernel's, not counted.
 fault_insmod() {
 	module=$1 ko=$2
 	shift 2
-	last="--last $FAULT_INSMOD_LAST"
-	[ -n "$KMODS_STRESS" ] && last=
+	[ -n "$KMODS_STRESS" ] || fault_filter require do_one_initcall || return 1
 	ktap_expect_splat_only 'event_define_fields' \
 		"$module: the kernel's event_define_fields() on an injected failure"
-	fault_call "insmod $module" $last \
+	fault_call "insmod $module" \
 		--check "! grep -q '^$module ' /proc/modules" --undo "rmmod $module" \
 		insmod "$ko" "$@"
 	ktap_expect_splat_end
+	fault_unfilter require
 }
 
 # fault_report MODULE: the totals, as a KTAP diagnostic line.

@@ -21,11 +21,17 @@ sns_ct_start() {
 		sh -c "mount --bind /dev/kmsg_ns /dev/kmsg && ip link set lo up &&
 			touch /tmp/sns-ct-$1.ready && exec sleep 100000" &
 	echo $! >"/tmp/sns-ct-$1"
-	for _ in $(seq 50); do
-		[ -e "/tmp/sns-ct-$1.ready" ] && return 0
+	sns_wait_ready "/tmp/sns-ct-$1.ready" "container $1"
+}
+
+# sns_wait_ready FILE WHAT: wait (up to 10 s) for FILE, which WHAT creates
+# once it has started.
+sns_wait_ready() {
+	for _ in $(seq 100); do
+		[ -e "$1" ] && return 0
 		sleep 0.1
 	done
-	echo "# container $1 did not start"
+	echo "# $2 did not start"
 	return 1
 }
 

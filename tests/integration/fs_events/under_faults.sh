@@ -30,7 +30,7 @@ rmmod fs_events
 # NULL dentry: configfs_register_subsystem() is spared until it is fixed.
 fault_spare configfs_register_subsystem
 fault_insmod fs_events "$KO"
-fault_spare_none
+fault_unfilter
 insmod "$KO"
 fse_tmpfs /tmp/fse/fault size=1M
 

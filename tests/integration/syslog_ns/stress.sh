@@ -59,12 +59,7 @@ start_ct() {
 	setsid $UNSHARE --user --map-root-user --mount --net --propagation private \
 		sh /tmp/sns-stress-ct "$1" >/dev/null 2>&1 &
 	echo $! >"/tmp/sns-stress-$1"
-	for _ in $(seq 100); do
-		[ -e "/tmp/sns-stress-$1.ready" ] && return 0
-		sleep 0.1
-	done
-	echo "# container $1 did not start"
-	return 1
+	sns_wait_ready "/tmp/sns-stress-$1.ready" "container $1"
 }
 
 stop_ct() {

@@ -10,6 +10,8 @@
 #
 # A forced load taints the kernel for good and turns lockdep off, and
 # sig_enforce cannot be turned off again, so those cases come last.
+# The name sorts last among taint_audit's scripts, and taint_audit is the last
+# module: no script runs after it (Documentation/testing.rst).
 
 . "$KMODS/tests/lib/ktap.sh"
 
