@@ -57,7 +57,7 @@ pub(crate) struct Storage;
 
 impl Drop for Storage {
     fn drop(&mut self) {
-        let watches = core::mem::replace(&mut REGISTRY.lock().watches, KVec::new());
+        let watches = core::mem::take(&mut REGISTRY.lock().watches);
         drop(watches);
     }
 }
@@ -254,10 +254,9 @@ unsafe extern "C" fn fs_events_rs_dump(
     let registry = REGISTRY.lock();
     // SAFETY: the dump's state, ours while the dump runs.
     let cursor = unsafe { &mut *cursor };
-    let mut written = 0;
     let first = *cursor;
     let due = registry.watches.iter().filter(|w| w.id as c_ulong >= first);
-    for watch in due.filter(|w| w.net() == net) {
+    for (written, watch) in due.filter(|w| w.net() == net).enumerate() {
         // SAFETY: `skb` is the dump's skb.
         if let Err(e) = unsafe { watch.dump_state(skb, portid, seq) } {
             // Full: continue in the next skb, unless not even one fits.
@@ -268,7 +267,6 @@ unsafe extern "C" fn fs_events_rs_dump(
                 e.to_errno()
             };
         }
-        written += 1;
         *cursor = watch.id as c_ulong + 1;
     }
     // SAFETY: `skb` is valid.
