@@ -13,18 +13,6 @@
 
 KO=$KMODS_MODULES_DIR/production/powerclamp.ko
 STATE=/tmp/pc-fault.state
-# The parameters, the cooling device's state and the session (status less
-# what it measures), saved after each call that succeeded and compared after
-# each that failed.
-SNAPSHOT="grep -H . $PC_PARAMS/* \$(pc_cdev)/cur_state \$(pc_cdev)/max_state;
-	sed -n 's/^\\(state=[a-z]* target=[0-9]*\\) .* \\(threads=[0-9]*\\)\$/\\1 \\2/p' $PC_DEBUG/status;
-	pc_thread_count"
-cat >/tmp/pc-fault-snapshot <<EOF2
-. "$KMODS/tests/lib/powerclamp.sh"
-$SNAPSHOT
-EOF2
-SAVE="sh /tmp/pc-fault-snapshot >$STATE"
-SAME="sh /tmp/pc-fault-snapshot | cmp -s - $STATE"
 
 ktap_print_header
 ktap_set_plan 12
@@ -34,6 +22,15 @@ rmmod powerclamp
 fault_insmod powerclamp "$KO"
 insmod "$KO"
 cdev=$(pc_cdev)
+# The parameters, the cooling device's state and the session (status less
+# what it measures: state, target and threads), saved after each call that
+# succeeded and compared after each that failed, by fail-nth's shell.
+cat >/tmp/pc-fault-snapshot <<EOF
+grep -H . $PC_PARAMS/* $cdev/cur_state $cdev/max_state
+sed -n 's/^\\(state=[a-z]* target=[0-9]*\\) .* \\(threads=[0-9]*\\)\$/\\1 \\2/p' $PC_DEBUG/status
+EOF
+SAVE="sh /tmp/pc-fault-snapshot >$STATE"
+SAME="sh /tmp/pc-fault-snapshot | cmp -s - $STATE"
 sh -c "$SAVE"
 fault_call "cur_state 30 (starting the session)" --check "$SAME" --undo "$SAVE" \
 	write "$cdev/cur_state" 30
