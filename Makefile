@@ -10,6 +10,13 @@
 #   make help         everything else
 
 VARIANT ?= debug
+# KERNEL: the kernel to build for and boot. "test" is the project's own debug
+# kernel; "debian" is Debian's stock kernel as shipped (scripts/debian.sh),
+# built for in a trixie root with that kernel's own toolchain.
+KERNEL ?= test
+ifeq ($(filter test debian,$(KERNEL)),)
+$(error KERNEL: no such kernel '$(KERNEL)' (test or debian))
+endif
 ALL_MODULES := $(patsubst rust/%/Kbuild,%,$(wildcard rust/*/Kbuild))
 MODULE ?= $(ALL_MODULES)
 ifneq ($(filter-out $(ALL_MODULES),$(MODULE)),)
@@ -17,38 +24,58 @@ $(error MODULE: no such module '$(filter-out $(ALL_MODULES),$(MODULE))' (modules
 endif
 # Test-only modules (fixtures and checks), always built alongside.
 TEST_MODULES := $(patsubst tests/modules/%/Kbuild,%,$(wildcard tests/modules/*/Kbuild))
-BUILD := $(CURDIR)/build
+
+# Everything downloaded or built outside the repository (scripts/lib.sh).
+KMODS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/rust-kmods
+export KMODS_CACHE
+export PATH := /usr/lib/llvm-19/bin:$(PATH):$(HOME)/.cargo/bin
+
+ifeq ($(KERNEL),debian)
+# Debian's headers exist only in the trixie root; KDIR is their path there,
+# and the kernel build runs there (IN_ROOT) with the kernel's rustc and bindgen.
+DEBIAN_ENV := $(shell bash -c '. scripts/lib.sh && echo $$DEBIAN_KERNEL_RELEASE $$DEBIAN_ROOT')
+KDIR := /usr/src/linux-headers-$(word 1,$(DEBIAN_ENV))
+KDIR_ON_HOST = $(word 2,$(DEBIAN_ENV))$(KDIR)
+IN_ROOT := scripts/debian.sh run
+KERNEL_DEP := debian-kernel
+BUILD := $(CURDIR)/build/debian
+else ifeq ($(origin KDIR),undefined)
+# KDIR: a Rust-enabled kernel build tree. Unless given, the project's own test
+# kernel, built (once) by scripts/build-kernel.sh.
+KDIR = $(shell scripts/build-kernel.sh --dir $(VARIANT))
+KERNEL_DEP := kernel
+endif
+KDIR_ON_HOST ?= $(KDIR)
+BUILD ?= $(CURDIR)/build
 # Production modules (what an operator loads) and the test build, which also
 # carries the KUnit suites (see Kbuild).
 MODULES_OUT := $(BUILD)/modules
 KUNIT_MODULES_OUT := $(BUILD)/modules-kunit
 
-# KDIR: a Rust-enabled kernel build tree. Unless given, the project's own test
-# kernel, built (once) by scripts/build-kernel.sh.
-ifeq ($(origin KDIR),undefined)
-KDIR = $(shell scripts/build-kernel.sh --dir $(VARIANT))
-KERNEL_DEP := kernel
-endif
-
-# Everything downloaded or built outside the repository (scripts/lib.sh).
-KMODS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/rust-kmods
-export KMODS_CACHE
+# The toolchain the kernel was built with: the project's for its test kernel,
+# the system's (rustc and bindgen on PATH) for any other. A kernel built with
+# clang gets LLVM=1, one built with GCC does not.
+ifeq ($(KERNEL_DEP),kernel)
 RUSTC ?= /usr/bin/rustc
 BINDGEN ?= $(KMODS_CACHE)/tools/bin/bindgen
-export PATH := /usr/lib/llvm-19/bin:$(PATH):$(HOME)/.cargo/bin
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=1 \
+else
+RUSTC ?= rustc
+BINDGEN ?= bindgen
+endif
+KERNEL_LLVM = $(if $(filter y,$(shell sed -n 's/^CONFIG_CC_IS_CLANG=//p' $(KDIR_ON_HOST)/.config 2>/dev/null)),LLVM=1)
+KBUILD = $(IN_ROOT) $(MAKE) $(if $(IN_ROOT),-j$(shell nproc)) -C $(KDIR) M=$(CURDIR) $(KERNEL_LLVM) \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
 	KMODS_TEST_MODULES="$(TEST_MODULES)"
 
 # Userspace programs (samples/*), built for the guest.
 SAMPLES := $(patsubst samples/%/Cargo.toml,%,$(wildcard samples/*/Cargo.toml))
-export CARGO_TARGET_DIR := $(BUILD)/cargo
+export CARGO_TARGET_DIR := $(CURDIR)/build/cargo
 CARGO ?= cargo
 
 # The harness reads these from the environment.
-export VARIANT MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
+export VARIANT KERNEL BUILD MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
 
-.PHONY: all modules modules-kunit kernel setup sign sign-kunit samples samples-test run check bench stress clean \
+.PHONY: all modules modules-kunit kernel debian-kernel setup install dkms-check sign sign-kunit samples samples-test run check bench stress clean \
 	help fmt fmtcheck clippy checkpatch ynlcheck lint
 
 all: modules
@@ -58,6 +85,9 @@ setup:
 
 kernel: setup
 	@scripts/build-kernel.sh $(VARIANT) >/dev/null
+
+debian-kernel: setup
+	@scripts/debian.sh setup
 
 modules: $(KERNEL_DEP)
 	@mkdir -p $(MODULES_OUT)
@@ -70,12 +100,14 @@ modules-kunit: $(KERNEL_DEP)
 # build/ko/<module>.ko as built (unsigned), plus the signed/, other-key/ and
 # bad-vermagic/ variants the signing tests load (scripts/sign-modules.sh), and
 # production/<module>.ko. "sign" collects the production build for run and
-# bench; "sign-kunit" the test build for check.
+# bench; "sign-kunit" the test build for check. A kernel without KUnit
+# (Debian's) is checked with the production build.
+CHECK_BUILD := $(if $(IN_ROOT),sign,sign-kunit)
 sign: modules
-	@scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(MODULES_OUT) $(BUILD)/ko \
+	@$(IN_ROOT) scripts/sign-modules.sh $(KDIR) $(MODULES_OUT) $(MODULES_OUT) $(BUILD)/ko \
 		$(MODULE) $(TEST_MODULES)
 sign-kunit: modules modules-kunit
-	@scripts/sign-modules.sh $(KDIR) $(KUNIT_MODULES_OUT) $(MODULES_OUT) $(BUILD)/ko \
+	@$(IN_ROOT) scripts/sign-modules.sh $(KDIR) $(KUNIT_MODULES_OUT) $(MODULES_OUT) $(BUILD)/ko \
 		$(MODULE) $(TEST_MODULES)
 
 samples:
@@ -87,7 +119,7 @@ samples-test:
 run: sign samples
 	@scripts/harness.sh run
 
-check: sign-kunit samples
+check: $(CHECK_BUILD) samples
 	@scripts/harness.sh check
 
 bench: sign samples
@@ -96,7 +128,7 @@ bench: sign samples
 # The stress and fault-injection tests at full length (make check runs them
 # short): every allocation point of each insmod, 60 s a stress, 50
 # containers. Under TCG that is most of an hour, so the guest gets longer.
-stress: sign-kunit samples
+stress: $(CHECK_BUILD) samples
 	@STRESS=1 TESTS="$${TESTS:-*/stress */under_faults}" TIMEOUT=$${TIMEOUT:-5400} \
 		SCRIPT_TIMEOUT=$${SCRIPT_TIMEOUT:-2400} scripts/harness.sh check
 
@@ -122,6 +154,19 @@ lint: ynlcheck fmtcheck checkpatch clippy
 
 clean:
 	rm -rf $(BUILD)
+
+# The production modules into /lib/modules/<release>/updates of the kernel
+# KDIR names, like any out-of-tree module (INSTALL_MOD_PATH= to stage them).
+# DKMS (dkms.conf) builds them the same way and installs them itself.
+install: TEST_MODULES :=
+install: modules
+	$(KBUILD) MO=$(MODULES_OUT) INSTALL_MOD_DIR=updates modules_install
+
+# The DKMS build of dkms.conf in the trixie root, against Debian's headers,
+# compared with "make KERNEL=debian" (scripts/dkms-check.sh).
+dkms-check:
+	@$(MAKE) --no-print-directory KERNEL=debian modules
+	@scripts/debian.sh run scripts/dkms-check.sh $(CURDIR)/build/debian/modules
 
 help:
 	@echo 'Targets:'

@@ -49,3 +49,19 @@ kernel_version() {
 kmake() {
 	make LLVM=1 RUSTC="$RUSTC" BINDGEN="$BINDGEN" "$@"
 }
+
+# Debian's stock kernel (scripts/debian.sh): the release its packages are
+# named after and the suites they come from. Debian keeps only the newest
+# 7.3.x in trixie-backports; when it moves on, this is the line to change.
+DEBIAN_KERNEL_RELEASE=7.3.4+deb13-amd64
+DEBIAN_SUITE=trixie
+DEBIAN_ROOT=$KMODS_CACHE/debian/$DEBIAN_SUITE-root
+
+# The Debian mirror this machine already uses, read from its apt sources.
+debian_mirror() {
+	local uri
+	uri=$(grep -h -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list 2>/dev/null | grep -v security |
+		grep -o -E 'https?://[^ ]+/debian/?' | head -n1)
+	echo "${uri%/}"
+}

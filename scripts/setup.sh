@@ -23,6 +23,8 @@ APT_PACKAGES=(
 	python3-yaml python3-jsonschema
 	# The guest: an emulator and a static busybox for the initramfs.
 	qemu-system-x86 busybox-static
+	# The trixie root Debian's stock kernel is built for in (scripts/debian.sh).
+	mmdebstrap
 	# Guest programs the integration tests drive (copied with their libraries).
 	util-linux nftables iproute2 sysstat e2fsprogs
 )
@@ -63,15 +65,6 @@ install_bindgen() {
 	cargo install --quiet --locked bindgen-cli --version "$BINDGEN_VERSION" \
 		--root "$KMODS_CACHE/tools" ||
 		die "cargo install bindgen-cli $BINDGEN_VERSION failed"
-}
-
-# The Debian mirror this machine already uses, read from its apt sources.
-debian_mirror() {
-	local uri
-	uri=$(grep -h -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list 2>/dev/null | grep -v security |
-		grep -o -E 'https?://[^ ]+/debian/?' | head -n1)
-	echo "${uri%/}"
 }
 
 fetch_kernel_source() {
