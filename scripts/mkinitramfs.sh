@@ -4,7 +4,9 @@
 # mkinitramfs.sh OUT KDIR MODULES_DIR [EXTRA_TESTS_DIR] - pack the guest.
 #
 # A static busybox, tests/guest/init, the project's modules (and their signed
-# copies), the test kernel's own modules (signed by modules_install), tests/, and the Debian programs the tests declare they need
+# copies), the kernel's own modules (the test kernel's, signed by
+# modules_install; with KERNEL=debian, those of tests/guest/debian-modules from
+# Debian's kernel, with kmod's modprobe), tests/, and the Debian programs the tests declare they need
 # (tests/guest/programs plus each tests/*/<module>/programs file), copied with
 # their shared libraries.
 
@@ -29,7 +31,9 @@ echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
 
 cp -r "$modules_dir"/. "$stage/lib/modules/kmods/"
-if [ -s "$kdir/modules.order" ]; then
+if [ "${KERNEL:-test}" = debian ]; then
+	: # after copy_program, below
+elif [ -s "$kdir/modules.order" ]; then
 	kmake -s -C "$kdir" modules_install INSTALL_MOD_PATH="$stage" INSTALL_MOD_STRIP=1 \
 		>/dev/null || die "installing the test kernel's modules into the guest failed"
 fi
@@ -53,6 +57,46 @@ copy_program() {
 		[ -e "$stage$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
 	done
 }
+
+# debian_modules: the modules of Debian's kernel the guest needs
+# (tests/guest/debian-modules) and their dependencies, decompressed (the
+# guest's kmod would hand the kernel the xz file first and log an ELF error
+# for each), with a modules.dep for kmod's modprobe, which replaces busybox's
+# so that the kernel's own requests for modules are served too.
+debian_modules() {
+	local tree rel=$DEBIAN_KERNEL_RELEASE files f
+	tree=$("$KMODS_ROOT/scripts/debian.sh" modules)
+	local from
+	from=$(readlink -f "$tree/lib/modules/$rel")
+	local to="$stage/lib/modules/$rel"
+	local listed wanted on_demand
+	listed=$(sed 's/#.*//' "$KMODS_ROOT/tests/guest/debian-modules" | xargs -n1)
+	wanted=$(echo "$listed" | grep -v / | xargs)
+	on_demand=$(echo "$listed" | grep / | sed "s,^,$from/," |
+		xargs -I{} find {} -name '*.ko*' | sed 's,.*/,,; s,\.ko.*,,')
+	# Each module listed, with everything it depends on.
+	files=$(
+		for m in $wanted $on_demand; do
+			modprobe -d "$tree" -S "$rel" --show-depends "$m" |
+				awk '$1 == "insmod" { print $2 }'
+		done
+	)
+	local dst
+	for f in $(printf '%s\n' $files | sort -u); do
+		f=$(readlink -f "$f")
+		dst="$to/${f#"$from"/}"
+		mkdir -p "$(dirname "$dst")"
+		xz -dcf "$f" >"${dst%.xz}"
+	done
+	cp "$from"/modules.{order,builtin,builtin.modinfo} "$to/"
+	depmod -b "$stage" "$rel"
+	copy_program kmod
+	for tool in modprobe depmod lsmod modinfo; do
+		ln -sf /usr/bin/kmod "$stage/sbin/$tool"
+	done
+	echo "$wanted" >"$stage/kmods/kernel-modules"
+}
+[ "${KERNEL:-test}" = debian ] && debian_modules
 
 # The project's own userspace programs (samples/), built by "make samples".
 for sample in ${SAMPLES:-}; do

@@ -178,6 +178,8 @@ def main():
     ap.add_argument('--console', required=True)
     ap.add_argument('--ksrc', required=True)
     ap.add_argument('--expect-suite', action='append', default=[])
+    ap.add_argument('--not-applicable-suite', action='append', default=[],
+                    help='a KUnit suite the kernel cannot run (no CONFIG_KUNIT)')
     ap.add_argument('--timed-out', type=int, default=0)
     args = ap.parse_args()
 
@@ -236,6 +238,9 @@ def main():
 
     if foreign:
         print(f'  (not counted: the kernel\'s own suites {" ".join(foreign)})')
+    for suite in args.not_applicable_suite:
+        tally.record(f'kunit:{suite}', 'skip',
+                     'not applicable: this kernel has no KUnit (CONFIG_KUNIT is off)')
     if args.mode == 'check':
         missing = sorted(expected - ran_suites)
         tally.record('harness:expected_suites_ran', 'fail' if missing else 'ok',

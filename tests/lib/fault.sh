@@ -11,6 +11,8 @@
 # what a failure path leaked, and the harness fails on any splat.
 #
 #   . "$KMODS/tests/lib/fault.sh"
+#   fault_require
+#   ktap_print_header ...
 #   fault_setup
 #   fault_call "configfs mkdir of a watch" --undo "rmdir $dir" mkdir "$dir"
 #   fault_insmod fs_events "$KMODS_MODULES_DIR/production/fs_events.ko"
@@ -28,6 +30,15 @@ fault_config() {
 		echo "$2" >/sys/kernel/debug/$attr/verbose
 	done
 	echo "$3" >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
+# fault_require: skip the whole script on a kernel without fault injection
+# (a distribution's).
+fault_require() {
+	[ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] &&
+		[ -e /proc/thread-self/fail-nth ] && return
+	ktap_skip_all "this kernel has no fault injection" \
+		"(CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)"
 }
 
 # fault_setup: let failslab and fail_page_alloc fail what fail-nth asks,

@@ -49,6 +49,16 @@ ktap_test_skip() {
 	KTAP_TESTNO=$((KTAP_TESTNO + 1))
 }
 
+# ktap_skip_all REASON: the whole script cannot run on this kernel (it lacks
+# what the script needs): one skipped result saying why, and exit KSFT_SKIP.
+# Call it before ktap_print_header.
+ktap_skip_all() {
+	ktap_print_header
+	ktap_set_plan 1
+	echo "ok 1 $(basename "$0" .sh) # SKIP $*"
+	exit $KSFT_SKIP
+}
+
 # ktap_test_result DESCRIPTION CMD...: pass when CMD succeeds; its output
 # becomes diagnostic lines.
 ktap_test_result() {

@@ -247,6 +247,11 @@ impl Report {
         let mut modules = Vec::new();
         for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
             let entry = entry?;
+            // Not every entry is a module: with CONFIG_MODULE_DECOMPRESS,
+            // /sys/module/compression is a file.
+            if !entry.file_type()?.is_dir() {
+                continue;
+            }
             // Built-in "modules" have no taint attribute; loadable ones do.
             let Some(taints) = read_optional(&entry.path().join("taint"))? else {
                 continue;
@@ -522,8 +527,10 @@ mod tests {
         t.module("unsigned_oot", "OE");
         t.module("forced", "FOE");
         t.module("clean", "");
+        fs::write(t.0.join("sys/module/compression"), "xz\n").unwrap();
         let r = t.report(None);
         assert!(!r.audit_loaded);
+        assert!(r.modules.iter().all(|m| m.name != "compression"));
         let by = |n: &str| r.modules.iter().find(|m| m.name == n).unwrap();
         assert_eq!(by("unsigned_oot").signature, "none");
         assert_eq!(by("unsigned_oot").tracepoints, "accepted");

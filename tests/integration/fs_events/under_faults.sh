@@ -20,6 +20,7 @@ STATE=/tmp/fse-fault.state
 SAVE="cd $W && grep -H . path space_lower space_upper inodes_lower inodes_upper interval_ms events >$STATE"
 SAME="cd $W && grep -H . path space_lower space_upper inodes_lower inodes_upper interval_ms events | cmp -s - $STATE"
 
+fault_require
 ktap_print_header
 ktap_set_plan 14
 fault_setup

@@ -14,6 +14,7 @@
 KO=$KMODS_MODULES_DIR/production/powerclamp.ko
 STATE=/tmp/pc-fault.state
 
+fault_require
 ktap_print_header
 ktap_set_plan 12
 fault_setup

@@ -22,6 +22,7 @@ SAVE="syslog-ns-ctl --info >$STATE"
 SAME="syslog-ns-ctl --info | cmp -s - $STATE"
 PORT=5555
 
+fault_require
 ktap_print_header
 ktap_set_plan 18
 fault_setup

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # taint_audit: the audit log and its trace event, driven as an operator would.
-# The victim is tunnel4, an in-tree module the test kernel built and
-# signed with its own key (not nf_log_syslog: syslog_ns holds its logger
+# The victim is tunnel4, an in-tree module the kernel's build signed with
+# its own key (the test kernel's, or Debian's) (not nf_log_syslog: syslog_ns holds its logger
 # slots while loaded).
 
 . "$KMODS/tests/lib/ktap.sh"

@@ -15,6 +15,7 @@ KO=$KMODS_MODULES_DIR/production/taint_audit.ko
 PROBE=$KMODS_MODULES_DIR/production/taint_probe.ko
 DEBUGFS=/sys/kernel/debug/taint_audit
 
+fault_require
 ktap_print_header
 ktap_set_plan 7
 fault_setup

@@ -58,7 +58,16 @@ loads_with() {
 ktap_print_header
 ktap_set_plan 17
 
-loads_with "signed with the kernel's key" "$ko/signed/taint_probe.ko" O verified
+# A distribution kernel's signing key is not at hand (sign-modules.sh makes
+# no signed/ copies then): those cases are skipped, saying so.
+no_key="the kernel's signing key is not at hand (a distribution kernel)"
+if [ -f "$ko/signed/taint_probe.ko" ]; then
+	loads_with "signed with the kernel's key" "$ko/signed/taint_probe.ko" O verified
+else
+	ktap_test_skip "signed with the kernel's key: loads: $no_key"
+	ktap_test_skip "signed with the kernel's key: audited: $no_key"
+	ktap_test_skip "signed with the kernel's key: trace event fires: $no_key"
+fi
 loads_with "unsigned" "$ko/taint_probe.ko" OE none
 loads_with "signed with an untrusted key" "$ko/other-key/taint_probe.ko" OE none
 
@@ -91,7 +100,11 @@ ktap_expect_errno "sig_enforce=1: an unsigned module is refused" "Key was reject
 	insmod "$ko/taint_probe.ko"
 ktap_test_result "sig_enforce=1: the refused load left no audit record" \
 	test "$(grep -c 'module=taint_probe ' "$report")" -eq "$records"
-ktap_test_result "sig_enforce=1: the signed module still loads" \
-	sh -c "insmod $ko/signed/taint_probe.ko && rmmod taint_probe"
+if [ -f "$ko/signed/taint_probe.ko" ]; then
+	ktap_test_result "sig_enforce=1: the signed module still loads" \
+		sh -c "insmod $ko/signed/taint_probe.ko && rmmod taint_probe"
+else
+	ktap_test_skip "sig_enforce=1: the signed module still loads: $no_key"
+fi
 
 ktap_finished

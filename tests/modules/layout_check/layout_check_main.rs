@@ -9,7 +9,9 @@
 //! is read from the wrong offset and nothing warns. This test-only module's
 //! KUnit suite compares each size and offset the project relies on with the
 //! value `layout_check_c.c` got from the C compiler. The harness loads it
-//! before the modules under test.
+//! before the modules under test. The module's init makes the same check and
+//! refuses to load on a mismatch, so a kernel without KUnit (a distribution's)
+//! is checked too.
 
 use kernel::{
     bindings,
@@ -20,7 +22,7 @@ module! {
     type: LayoutCheck,
     name: "layout_check",
     authors: ["The rust-kmods developers"],
-    description: "KUnit check of kernel::bindings struct layouts against C",
+    description: "Check of kernel::bindings struct layouts against C",
     license: "GPL",
 }
 
@@ -28,6 +30,9 @@ struct LayoutCheck;
 
 impl kernel::Module for LayoutCheck {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        if mismatches() != 0 {
+            return Err(EINVAL);
+        }
         Ok(LayoutCheck)
     }
 }
@@ -65,41 +70,48 @@ macro_rules! bindgen_layouts {
     };
 }
 
+/// How many sizes and offsets the project relies on differ between bindgen
+/// and the C compiler; each one is logged.
+fn mismatches() -> usize {
+    let layouts = bindgen_layouts! {
+        size task_struct;
+        size module;
+        size cred;
+        member task_struct.pid;
+        member task_struct.tgid;
+        member task_struct.comm;
+        member task_struct.cred;
+        member task_struct.real_cred;
+        member module.name;
+        member module.taints;
+        member module.sig_ok;
+        member module.state;
+        member cred.user_ns;
+    };
+    let mut mismatches = 0;
+    for (name, bindgen) in layouts {
+        match c_value(name) {
+            Some(c) if c == bindgen => {}
+            Some(c) => {
+                pr_err!("{name}: C has {c}, bindgen has {bindgen}\n");
+                mismatches += 1;
+            }
+            None => {
+                pr_err!("{name}: missing from layout_check_c.c\n");
+                mismatches += 1;
+            }
+        }
+    }
+    mismatches
+}
+
+#[cfg(kmods_kunit)]
 #[kunit_tests(layout_check)]
 mod tests {
     use super::*;
 
     #[test]
     fn bindings_match_the_c_compiler() {
-        let layouts = bindgen_layouts! {
-            size task_struct;
-            size module;
-            size cred;
-            member task_struct.pid;
-            member task_struct.tgid;
-            member task_struct.comm;
-            member task_struct.cred;
-            member task_struct.real_cred;
-            member module.name;
-            member module.taints;
-            member module.sig_ok;
-            member module.state;
-            member cred.user_ns;
-        };
-        let mut mismatches = 0;
-        for (name, bindgen) in layouts {
-            match c_value(name) {
-                Some(c) if c == bindgen => {}
-                Some(c) => {
-                    pr_err!("{name}: C has {c}, bindgen has {bindgen}\n");
-                    mismatches += 1;
-                }
-                None => {
-                    pr_err!("{name}: missing from layout_check_c.c\n");
-                    mismatches += 1;
-                }
-            }
-        }
-        assert_eq!(mismatches, 0);
+        assert_eq!(mismatches(), 0);
     }
 }

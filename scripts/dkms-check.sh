@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# dkms-check.sh REFERENCE_MO - install the tree with DKMS the way an operator
+# does, for Debian's kernel, and check that DKMS builds the same modules as
+# REFERENCE_MO (the output of "make KERNEL=debian modules").
+#
+# Runs inside the trixie root of scripts/debian.sh (make dkms-check), as root:
+# dkms add, build and install against /lib/modules/<release>/build, then
+# compare each module's metadata and the kernel symbols it needs, and remove
+# the package again. "Same" is not byte for byte: DKMS builds in its own
+# directory, whose path ends up in the debug information, and signs.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ref=$1
+release=$DEBIAN_KERNEL_RELEASE
+name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$KMODS_ROOT/dkms.conf")
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$KMODS_ROOT/dkms.conf")
+src=/usr/src/$name-$version
+modules=$(cd "$KMODS_ROOT/rust" && ls -d */ | tr -d /)
+
+cleanup() {
+	dkms remove "$name/$version" --all >/dev/null 2>&1 || true
+	rm -rf "$src"
+}
+cleanup
+trap cleanup EXIT
+
+say "DKMS: $name/$version for $release"
+mkdir -p "$src"
+tar -C "$KMODS_ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
+dkms add "$name/$version" >/dev/null
+dkms build "$name/$version" -k "$release" >/tmp/dkms-build.log 2>&1 ||
+	{ cat /tmp/dkms-build.log "/var/lib/dkms/$name/$version/build/make.log" >&2 || true; die "dkms build failed"; }
+dkms install "$name/$version" -k "$release" >/tmp/dkms-install.log 2>&1 ||
+	{ cat /tmp/dkms-install.log >&2; die "dkms install failed"; }
+dkms status "$name/$version" -k "$release"
+
+# facts KO: what must be the same whoever built KO.
+facts() {
+	for field in name vermagic license depends srcversion description parm; do
+		modinfo -F "$field" "$1" | sed "s/^/$field: /"
+	done
+	nm -u "$1" | sort
+}
+
+tmp=$(mktemp -d)
+failed=0
+for m in $modules; do
+	installed=$(modinfo -k "$release" -n "$m") || { info "$m: not installed by DKMS"; failed=1; continue; }
+	case $installed in
+	*/updates/dkms/*) ;;
+	*) info "$m: modinfo finds $installed, not DKMS's copy"; failed=1; continue ;;
+	esac
+	xz -dcf "$installed" >"$tmp/$m.ko"
+	if diff -u <(facts "$ref/rust/$m/$m.ko") <(facts "$tmp/$m.ko") >"$tmp/$m.diff"; then
+		info "$m: same module as make KERNEL=debian ($(nm -u "$tmp/$m.ko" | wc -l) kernel symbols; signer: $(modinfo -F signer "$tmp/$m.ko" || true))"
+	else
+		cat "$tmp/$m.diff" >&2
+		failed=1
+	fi
+done
+rm -rf "$tmp"
+[ "$failed" -eq 0 ] || die "DKMS did not build the same modules"
+say "DKMS built and installed the same $(echo $modules | wc -w) modules"
