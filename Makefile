@@ -38,7 +38,7 @@ KDIR := /usr/src/linux-headers-$(word 1,$(DEBIAN_ENV))
 KDIR_ON_HOST = $(word 2,$(DEBIAN_ENV))$(KDIR)
 IN_ROOT := scripts/debian.sh run
 KERNEL_DEP := debian-kernel
-BUILD := $(CURDIR)/build/debian
+KMODS_BUILD := $(CURDIR)/build/debian
 else ifeq ($(origin KDIR),undefined)
 # KDIR: a Rust-enabled kernel build tree. Unless given, the project's own test
 # kernel, built (once) by scripts/build-kernel.sh.
@@ -46,7 +46,8 @@ KDIR = $(shell scripts/build-kernel.sh --dir $(VARIANT))
 KERNEL_DEP := kernel
 endif
 KDIR_ON_HOST ?= $(KDIR)
-BUILD ?= $(CURDIR)/build
+KMODS_BUILD ?= $(CURDIR)/build
+BUILD := $(KMODS_BUILD)
 # Production modules (what an operator loads) and the test build, which also
 # carries the KUnit suites (see Kbuild).
 MODULES_OUT := $(BUILD)/modules
@@ -73,7 +74,7 @@ export CARGO_TARGET_DIR := $(CURDIR)/build/cargo
 CARGO ?= cargo
 
 # The harness reads these from the environment.
-export VARIANT KERNEL BUILD MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
+export VARIANT KERNEL KMODS_BUILD MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
 
 .PHONY: all modules modules-kunit kernel debian-kernel setup install dkms-check sign sign-kunit samples samples-test run check bench stress clean \
 	help fmt fmtcheck clippy checkpatch ynlcheck lint
@@ -158,9 +159,14 @@ clean:
 # The production modules into /lib/modules/<release>/updates of the kernel
 # KDIR names, like any out-of-tree module (INSTALL_MOD_PATH= to stage them).
 # DKMS (dkms.conf) builds them the same way and installs them itself.
+# Kbuild signs them with the kernel's own key when that is at hand (the test
+# kernel's); a distribution's is not, so they are installed unsigned, to be
+# signed with a Machine Owner Key (Documentation/testing.rst).
+SIGNING_KEY = $(KDIR_ON_HOST)/$(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' $(KDIR_ON_HOST)/.config)
 install: TEST_MODULES :=
 install: modules
-	$(KBUILD) MO=$(MODULES_OUT) INSTALL_MOD_DIR=updates modules_install
+	$(KBUILD) MO=$(MODULES_OUT) INSTALL_MOD_DIR=updates \
+		$(if $(wildcard $(SIGNING_KEY)),,CONFIG_MODULE_SIG_ALL=) modules_install
 
 # The DKMS build of dkms.conf in the trixie root, against Debian's headers,
 # compared with "make KERNEL=debian" (scripts/dkms-check.sh).

@@ -4,7 +4,7 @@
 # harness.sh MODE - boot the test kernel in QEMU with the project's modules and
 # judge the run. MODE is check (tests), run (demos) or bench (benchmarks).
 #
-# Environment (set by the Makefile): KERNEL (test or debian), KDIR, BUILD
+# Environment (set by the Makefile): KERNEL (test or debian), KDIR, KMODS_BUILD
 # (where the modules were collected, under ko/), MODULE (modules to load),
 # EXTRA_TESTS (a directory of KTAP scripts for the guest), TESTS (globs of
 # module/script names: only those scripts run), STRESS=1 (the stress and
@@ -23,7 +23,7 @@ read -r -a modules <<<"${MODULE:?MODULE must list the modules}"
 # reads kernel structures from Rust can be trusted.
 [ "$mode" = check ] && modules=(layout_check "${modules[@]}")
 kernel=${KERNEL:-test}
-build=${BUILD:-$KMODS_ROOT/build}
+build=${KMODS_BUILD:-$KMODS_ROOT/build}
 logs="$KMODS_ROOT/build/logs"
 mkdir -p "$logs"
 stamp=$(date +%Y%m%d-%H%M%S)
