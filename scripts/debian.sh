@@ -4,6 +4,9 @@
 # debian.sh - Debian's stock kernel, to build for and to boot.
 #
 #   debian.sh setup      make (or reuse) everything below, idempotently
+#   debian.sh fetch      only what is downloaded and unpacked (the root, the
+#                        kernel), no compiling: CI runs it alongside the test
+#                        kernel's build
 #   debian.sh run CMD... run CMD in the trixie root, in the current directory
 #   debian.sh vmlinuz    print the path of Debian's kernel image
 #   debian.sh modules    print the directory holding lib/modules/<release>
@@ -131,7 +134,12 @@ case ${1:-} in
 setup)
 	mkdir -p "$kernel_dir"
 	make_root
+	unpack_kernel
 	install_metadata
+	;;
+fetch)
+	mkdir -p "$kernel_dir"
+	make_root
 	unpack_kernel
 	;;
 run)
@@ -140,5 +148,5 @@ run)
 	;;
 vmlinuz) echo "$kernel_dir/vmlinuz" ;;
 modules) echo "$kernel_dir/modules" ;;
-*) die "usage: $0 setup | run CMD... | vmlinuz | modules" ;;
+*) die "usage: $0 setup | fetch | run CMD... | vmlinuz | modules" ;;
 esac
