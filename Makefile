@@ -39,14 +39,16 @@ KDIR_ON_HOST = $(word 2,$(DEBIAN_ENV))$(KDIR)
 IN_ROOT := scripts/debian.sh run
 KERNEL_DEP := debian-kernel
 KMODS_BUILD := $(CURDIR)/build/debian
-else ifeq ($(origin KDIR),undefined)
+else
+KMODS_BUILD := $(CURDIR)/build
+ifeq ($(origin KDIR),undefined)
 # KDIR: a Rust-enabled kernel build tree. Unless given, the project's own test
 # kernel, built (once) by scripts/build-kernel.sh.
 KDIR = $(shell scripts/build-kernel.sh --dir $(VARIANT))
 KERNEL_DEP := kernel
 endif
+endif
 KDIR_ON_HOST ?= $(KDIR)
-KMODS_BUILD ?= $(CURDIR)/build
 BUILD := $(KMODS_BUILD)
 # Production modules (what an operator loads) and the test build, which also
 # carries the KUnit suites (see Kbuild).
