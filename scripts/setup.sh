@@ -122,7 +122,11 @@ check_rust() {
 mkdir -p "$KMODS_CACHE/src" "$KMODS_CACHE/tools"
 say "Setting up in $KMODS_CACHE"
 install_packages
+# The source's download alongside bindgen's build: one waits on the network,
+# the other on the CPU.
+fetch_kernel_source &
+fetch=$!
 install_bindgen
-fetch_kernel_source
+wait "$fetch" || die "fetching the kernel source failed (above)"
 check_rust
 say "Setup complete"
