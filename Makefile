@@ -37,6 +37,9 @@ DEBIAN_ENV := $(shell bash -c '. scripts/lib.sh && echo $$DEBIAN_KERNEL_RELEASE 
 KDIR := /usr/src/linux-headers-$(word 1,$(DEBIAN_ENV))
 KDIR_ON_HOST = $(word 2,$(DEBIAN_ENV))$(KDIR)
 IN_ROOT := scripts/debian.sh run
+# The headers hold no .c files: syslog_ns takes nf_log_syslog.c from the
+# cached linux-source of the same release (scripts/nf-log-derive.sh).
+KSRC ?= $(shell bash -c '. scripts/lib.sh && kernel_src')
 KERNEL_DEP := debian-kernel
 KMODS_BUILD := $(CURDIR)/build/debian
 else
@@ -68,7 +71,7 @@ endif
 KERNEL_LLVM = $(if $(filter y,$(shell sed -n 's/^CONFIG_CC_IS_CLANG=//p' $(KDIR_ON_HOST)/.config 2>/dev/null)),LLVM=1)
 KBUILD = $(IN_ROOT) $(MAKE) $(if $(IN_ROOT),-j$(shell nproc)) -C $(KDIR) M=$(CURDIR) $(KERNEL_LLVM) \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) KMODS_MODULES="$(MODULE)" \
-	KMODS_TEST_MODULES="$(TEST_MODULES)"
+	KMODS_TEST_MODULES="$(TEST_MODULES)" $(if $(KSRC),KSRC=$(KSRC))
 
 # Userspace programs (samples/*), built for the guest.
 SAMPLES := $(patsubst samples/%/Cargo.toml,%,$(wildcard samples/*/Cargo.toml))

@@ -19,17 +19,24 @@ release=$DEBIAN_KERNEL_RELEASE
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$KMODS_ROOT/dkms.conf")
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$KMODS_ROOT/dkms.conf")
 src=/usr/src/$name-$version
-modules=$(cd "$KMODS_ROOT/rust" && ls -d */ | tr -d /)
+modules=$(cd "$KMODS_ROOT/rust" && ls -d */Kbuild | cut -d/ -f1)
 
+# syslog_ns takes nf_log_syslog.c from /usr/src/linux-source-X.Y(.tar.xz),
+# Debian's linux-source package (scripts/nf-log-derive.sh): the operator has
+# it for debian-rust-metadata.sh already. Here it is the cached tree.
+series=${release%%.*}.$(echo "$release" | cut -d. -f2)
+kernel_source=/usr/src/linux-source-$series
 cleanup() {
 	dkms remove "$name/$version" --all >/dev/null 2>&1 || true
 	rm -rf "$src"
+	[ ! -L "$kernel_source" ] || rm -f "$kernel_source"
 }
 cleanup
 trap cleanup EXIT
 
 say "DKMS: $name/$version for $release"
 mkdir -p "$src"
+[ -e "$kernel_source" ] || ln -s "$(kernel_src)" "$kernel_source"
 tar -C "$KMODS_ROOT" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
 # As an operator's shell would: nothing of the project's make in the
 # environment.
