@@ -22,6 +22,12 @@ use kernel::{
     sync::Arc, //
 };
 
+/// Support shared by the modules, the parts this one uses.
+#[path = "../common"]
+mod common {
+    pub(crate) mod trace;
+}
+
 mod abi;
 mod attribution;
 mod audit;

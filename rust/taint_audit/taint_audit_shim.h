@@ -2,35 +2,12 @@
 /*
  * taint_audit_shim.h - the C side of taint_audit and what it calls in Rust.
  *
- * Keep in sync with rust/taint_audit/trace.rs and probe.rs.
+ * Keep in sync with rust/taint_audit/audit.rs, which declares these.
  */
 #ifndef _TAINT_AUDIT_SHIM_H
 #define _TAINT_AUDIT_SHIM_H
 
 #include <linux/types.h>
-
-/**
- * taint_audit_trace_module() - emit the taint_audit:taint_audit_module event.
- * @name: the module's name, NUL-terminated.
- * @loading: true when the module is coming, false when it is going.
- * @taints: the module's own taint mask (TAINT_* bits).
- * @sig_ok: whether its signature verified against a trusted key.
- * @kernel_taint: the kernel-wide taint mask after the module's taints.
- *
- * Context: any; does not sleep.
- */
-void taint_audit_trace_module(const char *name, bool loading,
-			      unsigned long taints, bool sig_ok,
-			      unsigned long kernel_taint);
-
-/**
- * taint_audit_trace_taint() - emit the taint_audit:taint_audit_taint event.
- * @flag: the TAINT_* bit newly set.
- * @caller: the code that called add_taint(), as "symbol+off/size [module]".
- *
- * Context: any; does not sleep.
- */
-void taint_audit_trace_taint(unsigned int flag, const char *caller);
 
 /**
  * taint_audit_register_taint_probe() - start reporting taint changes.

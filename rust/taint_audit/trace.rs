@@ -1,28 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The module's trace events, defined in C by `taint_audit_trace.c`.
-//!
-//! The declarations mirror the trace functions of `taint_audit_shim.h`.
+//! The module's trace events, defined in C by `taint_audit_trace.h` and
+//! instantiated by `taint_audit_trace.c`.
 
 use crate::audit::{
     ModuleEvent,
     ModuleRecord, //
 };
+use crate::common::trace::module_trace_events;
 use kernel::prelude::*;
 
-mod raw {
-    use kernel::prelude::*;
-
-    extern "C" {
-        pub(super) fn taint_audit_trace_module(
-            name: *const c_char,
-            loading: bool,
-            taints: c_ulong,
-            sig_ok: bool,
-            kernel_taint: c_ulong,
-        );
-        pub(super) fn taint_audit_trace_taint(flag: c_uint, caller: *const c_char);
-    }
+module_trace_events! {
+    /// `taint_audit:taint_audit_module`.
+    unsafe fn taint_audit_module(
+        name: *const c_char,
+        loading: bool,
+        taints: c_ulong,
+        sig_ok: bool,
+        kernel_taint: c_ulong,
+    );
+    /// `taint_audit:taint_audit_taint`.
+    unsafe fn taint_audit_taint(flag: c_uint, caller: *const c_char);
 }
 
 /// Emits `taint_audit:taint_audit_module` for one audited load or unload.
@@ -30,7 +28,7 @@ pub(crate) fn module_event(record: &ModuleRecord) {
     // SAFETY: `name_with_nul()` is NUL-terminated and outlives the call; the
     // event copies the string before returning.
     unsafe {
-        raw::taint_audit_trace_module(
+        taint_audit_module(
             record.name_with_nul().as_ptr().cast(),
             record.event == ModuleEvent::Load,
             record.module_taints.0 as c_ulong,
@@ -48,5 +46,5 @@ pub(crate) fn taint_event(flag: u32, caller: &[u8]) {
         return;
     }
     // SAFETY: `caller` holds a NUL, so the event reads within it.
-    unsafe { raw::taint_audit_trace_taint(flag, caller.as_ptr()) };
+    unsafe { taint_audit_taint(flag, caller.as_ptr()) };
 }
