@@ -39,14 +39,16 @@ use anyhow::{bail, ensure, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use neli::{
     consts::{
-        nl::{NlmF, NlmFFlags, Nlmsg},
+        nl::{NlmF, Nlmsg},
         socket::NlFamily,
     },
-    err::{NlError, SerError, WrappedError},
-    genl::Genlmsghdr,
-    nl::{NlPayload, Nlmsghdr},
-    socket::NlSocketHandle,
+    err::{RouterError, SocketError},
+    genl::{Genlmsghdr, GenlmsghdrBuilder},
+    nl::{NlPayload, Nlmsghdr, NlmsghdrBuilder},
+    router::synchronous::NlRouter,
+    socket::synchronous::NlSocketHandle,
     types::GenlBuffer,
+    utils::Groups,
 };
 use nix::{
     errno::Errno,
@@ -340,39 +342,46 @@ impl Call for SyslogNs {
     }
 }
 
-/// The errno of a failed netlink receive.
-fn netlink_errno<T, P>(e: NlError<T, P>) -> Errno {
+/// The errno of a failed netlink send or receive.
+fn socket_errno(e: SocketError) -> Errno {
     match e {
-        NlError::Nlmsgerr(err) => Errno::from_raw(-err.error),
-        NlError::Wrapped(wrapped) => wrapped_errno(wrapped),
+        SocketError::Io(io) => io.raw_os_error().map_or(Errno::EIO, Errno::from_raw),
         _ => Errno::EPROTO,
     }
 }
 
-fn wrapped_errno(e: WrappedError) -> Errno {
-    match e {
-        WrappedError::IOError(io) => io.raw_os_error().map_or(Errno::EIO, Errno::from_raw),
-        _ => Errno::EPROTO,
-    }
-}
-
-/// The errno of a failed netlink send.
-fn send_errno(e: SerError) -> Errno {
-    match e {
-        SerError::Wrapped(wrapped) => wrapped_errno(wrapped),
-        _ => Errno::EPROTO,
-    }
-}
+/// A get-state request of fs_events.
+type DumpRequest = Nlmsghdr<u16, Genlmsghdr<u8, u16>>;
 
 #[derive(Default)]
 struct FsEventsDump {
-    socket: Option<(NlSocketHandle, u16)>,
+    /// The socket, and the request, built once beforehand: the armed call is
+    /// the send and the receives.
+    socket: Option<(NlSocketHandle, DumpRequest)>,
 }
 
 impl FsEventsDump {
     fn family_name() -> Result<&'static str> {
         let name = fs_events_uapi::FS_EVENTS_FAMILY_NAME;
         Ok(std::str::from_utf8(&name[..name.len() - 1])?)
+    }
+
+    /// The family's id, asked of the generic netlink controller through
+    /// neli's router, on a socket of its own. The dump goes through a plain
+    /// socket: the router receives in a thread of its own, whose receives
+    /// (which run the dump in the kernel) fail-nth, armed for this thread
+    /// alone, would not count.
+    fn family() -> Result<u16> {
+        let (router, _) = NlRouter::connect(NlFamily::Generic, None, Groups::empty())
+            .context("generic netlink socket")?;
+        router
+            .resolve_genl_family(Self::family_name()?)
+            .map_err(|e| match e {
+                // A netlink error reply, shown as its errno.
+                RouterError::Nlmsgerr(reply) => Errno::from_raw(-reply.error()).into(),
+                other => anyhow::Error::from(other),
+            })
+            .context("no fs_events family: is fs_events loaded?")
     }
 }
 
@@ -381,37 +390,43 @@ impl Call for FsEventsDump {
     /// behind. One dump on it first, so that the heap has room for the
     /// replies and the armed dump's buffers need no new memory map.
     fn prepare(&mut self) -> Result<()> {
-        let mut socket = NlSocketHandle::connect(NlFamily::Generic, None, &[])
+        let socket = NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty())
             .context("generic netlink socket")?;
-        let family = socket
-            .resolve_genl_family(Self::family_name()?)
-            .context("no fs_events family: is fs_events loaded?")?;
-        self.socket = Some((socket, family));
+        let request = NlmsghdrBuilder::default()
+            .nl_type(Self::family()?)
+            .nl_flags(NlmF::REQUEST | NlmF::DUMP)
+            .nl_payload(NlPayload::Payload(
+                GenlmsghdrBuilder::<u8, u16>::default()
+                    .cmd(fs_events_uapi::FS_EVENTS_CMD_GET_STATE as u8)
+                    .version(fs_events_uapi::FS_EVENTS_FAMILY_VERSION as u8)
+                    .attrs(GenlBuffer::new())
+                    .build()?,
+            ))
+            .build()?;
+        self.socket = Some((socket, request));
         self.run()
             .context("the dump fails without fault injection")?;
         Ok(())
     }
 
     fn run(&mut self) -> Result<(), Errno> {
-        let (socket, family) = self.socket.as_mut().ok_or(Errno::EBADF)?;
-        let request = Nlmsghdr::new(
-            None,
-            *family,
-            NlmFFlags::new(&[NlmF::Request, NlmF::Dump]),
-            None,
-            None,
-            NlPayload::Payload(Genlmsghdr::<u8, u16>::new(
-                fs_events_uapi::FS_EVENTS_CMD_GET_STATE as u8,
-                fs_events_uapi::FS_EVENTS_FAMILY_VERSION as u8,
-                GenlBuffer::new(),
-            )),
-        );
-        socket.send(request).map_err(send_errno)?;
+        let (socket, request) = self.socket.as_ref().ok_or(Errno::EBADF)?;
+        socket.send(request).map_err(socket_errno)?;
         loop {
-            match socket.recv::<u16, Genlmsghdr<u8, u16>>() {
-                Ok(Some(msg)) if msg.nl_type == u16::from(Nlmsg::Done) => return Ok(()),
-                Ok(_) => {}
-                Err(e) => return Err(netlink_errno(e)),
+            let (msgs, _) = socket
+                .recv::<u16, Genlmsghdr<u8, u16>>()
+                .map_err(socket_errno)?;
+            for msg in msgs {
+                let msg = msg.map_err(socket_errno)?;
+                match msg.nl_payload() {
+                    NlPayload::Err(err) => return Err(Errno::from_raw(-err.error())),
+                    // The end of the dump, with the errno that ended it.
+                    NlPayload::DumpExtAck(done) if *done.error() != 0 => {
+                        return Err(Errno::from_raw(-done.error()))
+                    }
+                    _ if *msg.nl_type() == u16::from(Nlmsg::Done) => return Ok(()),
+                    _ => {}
+                }
             }
         }
     }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Decoding fs_events messages and tracking each watch's sequence numbers.
+//!
+//! The event types' names and the attribute table come from the YNL spec,
+//! through build.rs.
 
 use crate::uapi;
 use anyhow::Result;
@@ -8,7 +11,8 @@ use neli::genl::Genlmsghdr;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
-/// One decoded message: its attributes as named JSON values, in spec order.
+/// One decoded message: its attributes as named JSON values, in the order
+/// of [`ATTRS`].
 pub struct Event {
     fields: Vec<(&'static str, Value)>,
     kind: u32,
@@ -18,20 +22,10 @@ pub struct Event {
 
 /// The spec's name of an event type.
 fn type_name(kind: u32) -> &'static str {
-    match kind {
-        uapi::FS_EVENTS_EVENT_TYPE_SPACE_LOW => "space-low",
-        uapi::FS_EVENTS_EVENT_TYPE_SPACE_OK => "space-ok",
-        uapi::FS_EVENTS_EVENT_TYPE_INODES_LOW => "inodes-low",
-        uapi::FS_EVENTS_EVENT_TYPE_INODES_OK => "inodes-ok",
-        uapi::FS_EVENTS_EVENT_TYPE_ERROR => "error",
-        uapi::FS_EVENTS_EVENT_TYPE_READ_ONLY => "read-only",
-        uapi::FS_EVENTS_EVENT_TYPE_READ_WRITE => "read-write",
-        uapi::FS_EVENTS_EVENT_TYPE_UNMOUNT => "unmount",
-        uapi::FS_EVENTS_EVENT_TYPE_LOST => "lost",
-        uapi::FS_EVENTS_EVENT_TYPE_REPORT => "report",
-        uapi::FS_EVENTS_EVENT_TYPE_STATE => "state",
-        _ => "unknown",
-    }
+    EVENT_TYPE_NAMES
+        .iter()
+        .find(|(value, _)| *value == kind)
+        .map_or("unknown", |(_, name)| name)
 }
 
 enum Kind {
@@ -41,68 +35,8 @@ enum Kind {
     Flag,
 }
 
-/// Every attribute: its number, its key in the output, its type.
-const ATTRS: &[(u32, &str, Kind)] = &[
-    (uapi::FS_EVENTS_A_EVENT_SEQ, "seq", Kind::U64),
-    (uapi::FS_EVENTS_A_EVENT_TYPE, "type", Kind::U32),
-    (uapi::FS_EVENTS_A_EVENT_WATCH_ID, "watch_id", Kind::U32),
-    (uapi::FS_EVENTS_A_EVENT_WATCH, "watch", Kind::Str),
-    (uapi::FS_EVENTS_A_EVENT_PATH, "path", Kind::Str),
-    (uapi::FS_EVENTS_A_EVENT_TIMESTAMP, "timestamp_ns", Kind::U64),
-    (uapi::FS_EVENTS_A_EVENT_DEV_MAJOR, "dev_major", Kind::U32),
-    (uapi::FS_EVENTS_A_EVENT_DEV_MINOR, "dev_minor", Kind::U32),
-    (uapi::FS_EVENTS_A_EVENT_FS_TYPE, "fs_type", Kind::Str),
-    (uapi::FS_EVENTS_A_EVENT_BLOCK_SIZE, "block_size", Kind::U32),
-    (
-        uapi::FS_EVENTS_A_EVENT_BLOCKS_FREE,
-        "blocks_free",
-        Kind::U64,
-    ),
-    (
-        uapi::FS_EVENTS_A_EVENT_BLOCKS_TOTAL,
-        "blocks_total",
-        Kind::U64,
-    ),
-    (
-        uapi::FS_EVENTS_A_EVENT_INODES_FREE,
-        "inodes_free",
-        Kind::U64,
-    ),
-    (
-        uapi::FS_EVENTS_A_EVENT_INODES_TOTAL,
-        "inodes_total",
-        Kind::U64,
-    ),
-    (uapi::FS_EVENTS_A_EVENT_ERROR, "error", Kind::U32),
-    (
-        uapi::FS_EVENTS_A_EVENT_ERROR_COUNT,
-        "error_count",
-        Kind::U32,
-    ),
-    (uapi::FS_EVENTS_A_EVENT_LOST_COUNT, "lost_count", Kind::U64),
-    (
-        uapi::FS_EVENTS_A_EVENT_LOST_FIRST_SEQ,
-        "lost_first_seq",
-        Kind::U64,
-    ),
-    (
-        uapi::FS_EVENTS_A_EVENT_LOST_LAST_SEQ,
-        "lost_last_seq",
-        Kind::U64,
-    ),
-    (uapi::FS_EVENTS_A_EVENT_CODE, "code", Kind::U32),
-    (uapi::FS_EVENTS_A_EVENT_MESSAGE, "message", Kind::Str),
-    (uapi::FS_EVENTS_A_EVENT_ORIGIN, "origin", Kind::Str),
-    (uapi::FS_EVENTS_A_EVENT_MOUNTED, "mounted", Kind::Flag),
-    (uapi::FS_EVENTS_A_EVENT_READ_ONLY, "read_only", Kind::Flag),
-    (uapi::FS_EVENTS_A_EVENT_SPACE_LOW, "space_low", Kind::Flag),
-    (uapi::FS_EVENTS_A_EVENT_INODES_LOW, "inodes_low", Kind::Flag),
-    (
-        uapi::FS_EVENTS_A_EVENT_INTERVAL_MS,
-        "interval_ms",
-        Kind::U32,
-    ),
-];
+// EVENT_TYPE_NAMES and ATTRS, which build.rs generates from the YNL spec.
+include!(concat!(env!("OUT_DIR"), "/spec_tables.rs"));
 
 fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
     Some(match kind {
@@ -118,13 +52,13 @@ fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
 
 impl Event {
     pub fn parse(genl: &Genlmsghdr<u8, u16>) -> Result<Event> {
-        let handle = genl.get_attr_handle();
+        let handle = genl.attrs().get_attr_handle();
         let mut fields = Vec::new();
         for (number, key, kind) in ATTRS {
             let Some(attr) = handle.get_attribute(*number as u16) else {
                 continue;
             };
-            if let Some(value) = decode(kind, attr.nla_payload.as_ref()) {
+            if let Some(value) = decode(kind, attr.nla_payload().as_ref()) {
                 fields.push((*key, value));
             }
         }
@@ -252,6 +186,36 @@ mod tests {
             watch_id,
             seq,
         }
+    }
+
+    #[test]
+    fn every_attribute_but_the_padding_has_a_key() {
+        let mut numbers: Vec<u32> = ATTRS.iter().map(|(number, _, _)| *number).collect();
+        numbers.sort_unstable();
+        let expected: Vec<u32> =
+            (uapi::FS_EVENTS_A_EVENT_PAD + 1..=uapi::FS_EVENTS_A_EVENT_MAX).collect();
+        assert_eq!(numbers, expected);
+        let keys: Vec<&str> = ATTRS.iter().map(|(_, key, _)| *key).collect();
+        // What scripts read, in the order each line has had.
+        assert_eq!(
+            keys[..6],
+            ["seq", "type", "watch_id", "watch", "path", "timestamp_ns"]
+        );
+        assert!(keys.contains(&"blocks_total") && keys.contains(&"error_count"));
+    }
+
+    #[test]
+    fn every_event_type_has_its_spec_name() {
+        let names: Vec<&str> = (uapi::FS_EVENTS_EVENT_TYPE_SPACE_LOW
+            ..=uapi::FS_EVENTS_EVENT_TYPE_STATE)
+            .map(type_name)
+            .collect();
+        assert_eq!(names.len(), EVENT_TYPE_NAMES.len());
+        assert_eq!(names[0], "space-low");
+        assert_eq!(type_name(uapi::FS_EVENTS_EVENT_TYPE_READ_ONLY), "read-only");
+        assert_eq!(names.last(), Some(&"state"));
+        assert!(!names.contains(&"unknown"));
+        assert_eq!(type_name(0), "unknown");
     }
 
     #[test]
