@@ -33,6 +33,11 @@
 macro_rules! module_trace_events {
     ($($(#[$attr:meta])* $pub:vis unsafe fn $name:ident($($arg:ident : $ty:ty),* $(,)?);)*) => {$(
         $(#[$attr])*
+        ///
+        /// # Safety
+        ///
+        /// Pointer arguments are valid for what the event's
+        /// `TP_fast_assign()` reads.
         #[inline(always)]
         $pub unsafe fn $name($($arg : $ty),*) {
             ::kernel::macros::paste! {

@@ -2,35 +2,39 @@
 
 //! `/dev/kmsg_ns`: `/dev/kmsg` for the opener's log.
 //!
-//! The kernel crate's `MiscDevice` has no `llseek` or `poll`, which `dmesg`
-//! and `dmesg -w` need, so the file operations are written against the C
-//! structure. There are two tables:
+//! `dmesg` seeks and `dmesg -w` polls, which the kernel crate's
+//! `MiscDevice` cannot do: the device is a [`MiscRegistration`] of the
+//! shared layer, whose [`FileOps`] has them. There are two kinds of file:
 //!
-//! - the namespace table, for an opener whose user namespace (or an
-//!   ancestor) has a log: every operation is ours;
-//! - the host table, for an opener whose nearest log is the host's, that is
-//!   the kernel's own: the open is handed to `/dev/kmsg`'s own operations
-//!   (as the mem driver does), and every operation but `ioctl` calls them,
-//!   so the host sees exactly `/dev/kmsg`. Only `SYSLOG_NS_IOC_CREATE` is
-//!   ours there: it is how a process without a log gets one.
+//! - a namespace's, for an opener whose user namespace (or an ancestor) has
+//!   a log: every operation is [`KmsgNs`]'s;
+//! - the host's, for an opener whose nearest log is the host's, that is the
+//!   kernel's own: the open is handed to `/dev/kmsg`'s own operations (as the
+//!   mem driver does), with a table whose every operation but `ioctl` is
+//!   theirs, so the host sees exactly `/dev/kmsg`. Only
+//!   `SYSLOG_NS_IOC_CREATE` is ours there: it is how a process without a log
+//!   gets one.
 
 use crate::{
+    common::miscdev::{FileOps, MiscRegistration, Opened, Opening, PollTable},
     kmsg::{self, FORMATTED_MAX},
     log::{self, Log, Source, LEVEL_WARNING},
     params,
     ratelimit::{RateLimit, Verdict},
     ringbuf::{Read, WriteError, MAX_TEXT, MIN_SIZE},
     shim, uapi,
+    user_ns::UserNamespace,
 };
 use core::{
-    ffi::c_void,
     mem::size_of,
     ptr::{self, NonNull},
 };
 use kernel::{
     bindings,
-    error::to_result,
+    error::{from_result, to_result},
+    fs::File,
     iov::{IovIterDest, IovIterSource},
+    module::this_module,
     new_mutex,
     prelude::*,
     sync::{
@@ -106,7 +110,7 @@ impl Cursor {
 
 /// An open file on a namespace's log.
 #[pin_data(PinnedDrop)]
-struct OpenLog {
+pub(crate) struct OpenLog {
     log: Arc<Log>,
     #[pin]
     cursor: Mutex<Cursor>,
@@ -131,9 +135,7 @@ fn report_suppressed(log: &Log, count: u64) {
         return;
     }
     let mut comm = [0u8; 16];
-    // SAFETY: `comm` is valid for writes of its length.
-    let comm_len = unsafe { shim::syslog_ns_current_comm(comm.as_mut_ptr(), comm.len()) };
-    let comm = core::str::from_utf8(&comm[..comm_len.min(comm.len())]).unwrap_or("?");
+    let comm = core::str::from_utf8(shim::current_comm(&mut comm)).unwrap_or("?");
     let mut text = [0u8; 96];
     let mut f = kernel::str::Formatter::new(&mut text);
     let _ = core::fmt::Write::write_fmt(
@@ -147,60 +149,8 @@ fn report_suppressed(log: &Log, count: u64) {
     let _ = log.store(LEVEL_WARNING, 0, &text[..len], Source::Module);
 }
 
-/// The `OpenLog` of a file with the namespace table.
-///
-/// # Safety
-///
-/// `file` is open with the namespace table and not yet released.
-unsafe fn open_log<'a>(file: *mut bindings::file) -> &'a OpenLog {
-    // SAFETY: `ns_open` stored a pinned `OpenLog` there, which
-    // `ns_release` frees.
-    unsafe { &*(*file).private_data.cast::<OpenLog>() }
-}
-
-fn errno(e: Error) -> isize {
-    e.to_errno() as isize
-}
-
-fn nonblocking(file: *mut bindings::file) -> bool {
-    // SAFETY: the caller's file is open.
-    unsafe { (*file).f_flags & bindings::O_NONBLOCK != 0 }
-}
-
 fn capable_over(log: &Log) -> bool {
-    // SAFETY: the log holds a reference on its user namespace.
-    unsafe { bindings::ns_capable(log.user_ns(), bindings::CAP_SYSLOG as c_int) }
-}
-
-/// What a sleeping reader waits for.
-struct WaitFor<'a> {
-    log: &'a Log,
-    seq: u64,
-}
-
-extern "C" fn ready(arg: *const c_void) -> bool {
-    // SAFETY: `wait_readable` passes a `WaitFor` that outlives the wait.
-    let w = unsafe { &*arg.cast::<WaitFor<'_>>() };
-    w.log.ring.readable(w.seq)
-}
-
-/// Sleeps until record `seq` can be read; `ERESTARTSYS` on a signal.
-fn wait_readable(log: &Log, seq: u64) -> Result {
-    let w = WaitFor { log, seq };
-    // SAFETY: the waiters live as long as `log`; `ready` gets `&w`, which
-    // outlives the call.
-    let ret = unsafe {
-        shim::syslog_ns_wait(
-            log.waiters.as_ptr(),
-            Some(ready),
-            ptr::from_ref(&w).cast::<c_void>(),
-        )
-    };
-    if ret < 0 {
-        Err(Error::from_errno(ret))
-    } else {
-        Ok(())
-    }
+    log.user_ns().capable(bindings::CAP_SYSLOG)
 }
 
 /// What an open asks for, from its flags' access mode.
@@ -210,8 +160,8 @@ struct Access {
 }
 
 impl Access {
-    fn of(flags: c_uint) -> Self {
-        let mode = flags & bindings::O_ACCMODE;
+    fn of(file: &File) -> Self {
+        let mode = file.flags() & bindings::O_ACCMODE;
         // O_RDONLY 0, O_WRONLY 1, O_RDWR 2, and 3: neither, ioctls only.
         Access {
             read: mode == bindings::O_RDONLY || mode == bindings::O_RDWR,
@@ -220,252 +170,191 @@ impl Access {
     }
 }
 
-/// Whether the current task may write to `log`; see `syslog_ns_may_write()`.
-fn may_write(log: &Log) -> bool {
-    // SAFETY: the log holds a reference on its user namespace.
-    unsafe { shim::syslog_ns_may_write(log.user_ns()) }
+fn nonblocking(file: &File) -> bool {
+    file.flags() & bindings::O_NONBLOCK != 0
 }
 
-/// The open of `/dev/kmsg_ns`.
-///
-/// # Safety
-///
-/// Called by the VFS (through `misc_open()`) with the open's inode and file.
-unsafe extern "C" fn ns_open(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    let ns = log::current_user_ns();
-    if params::auto_create() {
-        // A log of its own for every user namespace that comes here; if
-        // one cannot be made (a limit), the nearest one serves.
-        let _ = log::create(ns, params::default_size());
+/// The files of `/dev/kmsg_ns`: a namespace's log, or the host's handed
+/// over to `/dev/kmsg` (see the module documentation).
+pub(crate) struct KmsgNs;
+
+impl FileOps for KmsgNs {
+    type OwnerModule = crate::SyslogNs;
+    type Ptr = Pin<KBox<OpenLog>>;
+
+    fn open(opening: &Opening<'_>) -> Result<Opened<Self::Ptr>> {
+        let ns = UserNamespace::current();
+        if params::auto_create() {
+            // A log of its own for every user namespace that comes here; if
+            // one cannot be made (a limit), the nearest one serves.
+            let _ = log::create(&ns, params::default_size());
+        }
+        let Some(log) = log::find_arc(&ns) else {
+            open_host(opening)?;
+            return Ok(Opened::HandedOver);
+        };
+        let access = Access::of(opening.file());
+        // Reading a log takes CAP_SYSLOG over it, as the host's does under
+        // dmesg_restrict; writing takes what writing /dev/kmsg (0644 root)
+        // takes, within the log's namespace. An open for neither (access
+        // mode 3, for ioctls only) leaves it to each ioctl.
+        if access.read && !capable_over(&log) {
+            return Err(EPERM);
+        }
+        if access.write && !log.user_ns().may_write_kmsg() {
+            return Err(EACCES);
+        }
+        let cursor = Cursor::new(log.ring.oldest_seq())?;
+        let open = KBox::pin_init(
+            pin_init!(OpenLog {
+                log,
+                cursor <- new_mutex!(cursor),
+                write_limit: RateLimit::new(params::write_burst(), params::write_interval_ms()),
+            }),
+            GFP_KERNEL_ACCOUNT,
+        )?;
+        // Counted once it exists: its drop uncounts it.
+        open.log.readers.fetch_add(1, Relaxed);
+        Ok(Opened::Private(open))
     }
-    let Some(log) = log::find_arc(ns) else {
-        // SAFETY: `inode` and `file` are the open's.
-        return unsafe { open_host(inode, file) };
-    };
-    // SAFETY: `file` is being opened.
-    let access = Access::of(unsafe { (*file).f_flags });
-    // Reading a log takes CAP_SYSLOG over it, as the host's does under
-    // dmesg_restrict; writing takes what writing /dev/kmsg (0644 root)
-    // takes, within the log's namespace. An open for neither (access mode
-    // 3, for ioctls only) leaves it to each ioctl.
-    if access.read && !capable_over(&log) {
-        return EPERM.to_errno();
+
+    /// One record per read, as `/dev/kmsg`.
+    fn read_iter(open: Pin<&OpenLog>, file: &File, to: &mut IovIterDest<'_>) -> Result<usize> {
+        let log = &*open.log;
+        let mut cursor = open.cursor.lock();
+        loop {
+            match cursor.read(log) {
+                Ok(len) => {
+                    if to.len() < len {
+                        return Err(EINVAL);
+                    }
+                    if to.copy_to_iter(&cursor.out[..len]) != len {
+                        return Err(EFAULT);
+                    }
+                    cursor.seq += 1;
+                    return Ok(len);
+                }
+                Err(Read::Overrun { oldest }) => {
+                    // As /dev/kmsg: say once that records were lost, then
+                    // go on from the oldest one left.
+                    cursor.seq = oldest;
+                    return Err(EPIPE);
+                }
+                Err(_) => {
+                    if nonblocking(file) {
+                        return Err(EAGAIN);
+                    }
+                    let seq = cursor.seq;
+                    drop(cursor);
+                    log.waiters.wait_until(|| log.ring.readable(seq))?;
+                    cursor = open.cursor.lock();
+                }
+            }
+        }
     }
-    if access.write && !may_write(&log) {
-        return EACCES.to_errno();
+
+    /// One write, one record (`<N>text`).
+    fn write_iter(
+        open: Pin<&OpenLog>,
+        _file: &File,
+        from: &mut IovIterSource<'_>,
+    ) -> Result<usize> {
+        let len = from.len();
+        // "<191>", the text and a newline at most.
+        if len > MAX_TEXT + 6 {
+            return Err(EMSGSIZE);
+        }
+        // As devkmsg_write(): past its opener's rate limit a write is
+        // dropped and said to have succeeded; the next one that passes says
+        // how many.
+        match open.write_limit.check(shim::clock()) {
+            Verdict::Pass { suppressed } => report_suppressed(&open.log, suppressed),
+            Verdict::Suppressed => return Ok(len),
+        }
+        let mut buf = KVec::new();
+        from.copy_from_iter_vec(&mut buf, GFP_KERNEL_ACCOUNT)?;
+        if buf.len() != len {
+            return Err(EFAULT);
+        }
+        let msg = kmsg::parse_write(&buf)?;
+        match open
+            .log
+            .store(msg.level, msg.facility, msg.text, Source::Mirrorable)
+        {
+            Ok(_) => Ok(len),
+            Err(WriteError::Busy) => Err(EAGAIN),
+            Err(WriteError::TooLong) => Err(EMSGSIZE),
+        }
     }
-    let seq = log.ring.oldest_seq();
-    let cursor = match Cursor::new(seq) {
-        Ok(c) => c,
-        Err(e) => return e.to_errno(),
-    };
-    let open = match KBox::pin_init(
-        pin_init!(OpenLog {
-            log,
-            cursor <- new_mutex!(cursor),
-            write_limit: RateLimit::new(params::write_burst(), params::write_interval_ms()),
-        }),
-        GFP_KERNEL_ACCOUNT,
-    ) {
-        Ok(open) => open,
-        Err(e) => return e.to_errno(),
-    };
-    // Counted once it exists: its drop uncounts it.
-    open.log.readers.fetch_add(1, Relaxed);
-    // SAFETY: never moved out again; `ns_release` rebuilds the box.
-    let open = unsafe { Pin::into_inner_unchecked(open) };
-    // SAFETY: `file` is being opened; the pointer is ours until release.
-    unsafe { (*file).private_data = KBox::into_raw(open).cast() };
-    0
+
+    /// `SEEK_SET`, `SEEK_DATA` and `SEEK_END` to offset 0, as `/dev/kmsg`.
+    fn llseek(open: Pin<&OpenLog>, _file: &File, offset: i64, whence: u32) -> Result<i64> {
+        if offset != 0 {
+            return Err(ESPIPE);
+        }
+        let ring = &open.log.ring;
+        let seq = match whence {
+            bindings::SEEK_SET => ring.oldest_seq(),
+            // After the last clear (dmesg's starting point).
+            bindings::SEEK_DATA => open.log.clear_seq.load(Relaxed).max(ring.oldest_seq()),
+            bindings::SEEK_END => ring.next_seq(),
+            _ => return Err(EINVAL),
+        };
+        open.cursor.lock().seq = seq;
+        Ok(0)
+    }
+
+    /// Readable when the next record is; an error too after an overrun.
+    fn poll(open: Pin<&OpenLog>, file: &File, table: &PollTable<'_>) -> u32 {
+        let log = &*open.log;
+        log.waiters.poll_wait(file, table);
+        let seq = open.cursor.lock().seq;
+        let mut mask = 0;
+        if log.ring.readable(seq) {
+            mask = EPOLLIN | EPOLLRDNORM;
+            if seq < log.ring.oldest_seq() {
+                mask |= EPOLLERR | EPOLLPRI;
+            }
+        }
+        mask
+    }
+
+    fn ioctl(open: Pin<&OpenLog>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        ns_ioctl(&open, cmd, arg)
+    }
 }
 
 /// Hands the open to `/dev/kmsg`, with the host table, if opening
 /// `/dev/kmsg` itself would be allowed: `devkmsg_open()` checks
 /// `printk.devkmsg` and, for readers, `dmesg_restrict` and CAP_SYSLOG, but
 /// leaves writers to the mode of `/dev/kmsg`'s inode, which is checked here.
-///
-/// # Safety
-///
-/// `inode` and `file` are those of an open in progress.
-unsafe fn open_host(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    // SAFETY: `file` is being opened.
-    let access = Access::of(unsafe { (*file).f_flags });
+/// An open for neither reading nor writing gets the control table: no part
+/// of the host's log, just `SYSLOG_NS_IOC_CREATE`.
+fn open_host(opening: &Opening<'_>) -> Result {
+    let access = Access::of(opening.file());
+    let (inode, file) = opening.as_raw();
     if !access.read && !access.write {
-        // For ioctls only: no part of the host's log, just CREATE.
         let table = CONTROL_TABLE.load(Acquire);
-        // SAFETY: the table lives until unload, which cannot begin while a
-        // file with our table is open; the open is in progress.
-        return unsafe { shim::syslog_ns_open_host(table, ptr::null(), inode, file) };
+        // SAFETY:
+        // - the table lives until unload, which cannot begin while a file
+        //   with our table is open (`Published`'s invariant);
+        // - `inode` and `file` are of an open in progress (`Opening`'s).
+        return to_result(unsafe {
+            shim::raw::syslog_ns_open_host(table, ptr::null(), inode, file)
+        });
     }
     let host = HOST_KMSG.load(Acquire);
     let table = HOST_TABLE.load(Acquire);
     if host.is_null() || table.is_null() {
-        return ENODEV.to_errno();
+        return Err(ENODEV);
     }
     // SAFETY: the open is in progress, its mode is set.
-    let err = unsafe { shim::syslog_ns_host_kmsg_permission(file) };
-    if err != 0 {
-        return err;
-    }
-    // SAFETY: both tables live until unload, which cannot begin while a
-    // file with our table is open; the open is in progress.
-    unsafe { shim::syslog_ns_open_host(table, host, inode, file) }
-}
-
-/// The last close of a file with the namespace table.
-///
-/// # Safety
-///
-/// Called by the VFS once, for a file `ns_open` opened.
-unsafe extern "C" fn ns_release(_inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
-    // SAFETY: from `KBox::into_raw` in `ns_open`; the file is going away.
-    drop(unsafe { KBox::from_raw((*file).private_data.cast::<OpenLog>()) });
-    0
-}
-
-/// One record per read, as `/dev/kmsg`.
-///
-/// # Safety
-///
-/// Called by the VFS for a file `ns_open` opened, with its iterator.
-unsafe extern "C" fn ns_read_iter(
-    kiocb: *mut bindings::kiocb,
-    to: *mut bindings::iov_iter,
-) -> isize {
-    // SAFETY: a read on a file open with the namespace table.
-    let file = unsafe { (*kiocb).ki_filp };
-    // SAFETY: as above.
-    let open = unsafe { open_log(file) };
-    // SAFETY: the read's destination, for the duration of the call.
-    let to = unsafe { IovIterDest::from_raw(to) };
-    let log = &*open.log;
-    let mut cursor = open.cursor.lock();
-    loop {
-        match cursor.read(log) {
-            Ok(len) => {
-                if to.len() < len {
-                    return errno(EINVAL);
-                }
-                if to.copy_to_iter(&cursor.out[..len]) != len {
-                    return errno(EFAULT);
-                }
-                cursor.seq += 1;
-                return len as isize;
-            }
-            Err(Read::Overrun { oldest }) => {
-                // As /dev/kmsg: say once that records were lost, then go on
-                // from the oldest one left.
-                cursor.seq = oldest;
-                return errno(EPIPE);
-            }
-            Err(_) => {
-                if nonblocking(file) {
-                    return errno(EAGAIN);
-                }
-                let seq = cursor.seq;
-                drop(cursor);
-                if let Err(e) = wait_readable(log, seq) {
-                    return errno(e);
-                }
-                cursor = open.cursor.lock();
-            }
-        }
-    }
-}
-
-/// One write, one record (`<N>text`).
-///
-/// # Safety
-///
-/// Called by the VFS for a file `ns_open` opened, with its iterator.
-unsafe extern "C" fn ns_write_iter(
-    kiocb: *mut bindings::kiocb,
-    from: *mut bindings::iov_iter,
-) -> isize {
-    // SAFETY: a write on a file open with the namespace table.
-    let open = unsafe { open_log((*kiocb).ki_filp) };
-    // SAFETY: the write's source, for the duration of the call.
-    let from = unsafe { IovIterSource::from_raw(from) };
-    let len = from.len();
-    // "<191>", the text and a newline at most.
-    if len > MAX_TEXT + 6 {
-        return errno(EMSGSIZE);
-    }
-    // As devkmsg_write(): past its opener's rate limit a write is dropped
-    // and said to have succeeded; the next one that passes says how many.
-    // SAFETY: no precondition.
-    let now = unsafe { shim::syslog_ns_clock() };
-    match open.write_limit.check(now) {
-        Verdict::Pass { suppressed } => report_suppressed(&open.log, suppressed),
-        Verdict::Suppressed => return len as isize,
-    }
-    let mut buf = KVec::new();
-    if let Err(e) = from.copy_from_iter_vec(&mut buf, GFP_KERNEL_ACCOUNT) {
-        return errno(e);
-    }
-    if buf.len() != len {
-        return errno(EFAULT);
-    }
-    let msg = match kmsg::parse_write(&buf) {
-        Ok(msg) => msg,
-        Err(e) => return errno(e),
-    };
-    match open
-        .log
-        .store(msg.level, msg.facility, msg.text, Source::Mirrorable)
-    {
-        Ok(_) => len as isize,
-        Err(WriteError::Busy) => errno(EAGAIN),
-        Err(WriteError::TooLong) => errno(EMSGSIZE),
-    }
-}
-
-/// `SEEK_SET`, `SEEK_DATA` and `SEEK_END` to offset 0, as `/dev/kmsg`.
-///
-/// # Safety
-///
-/// Called by the VFS for a file `ns_open` opened.
-unsafe extern "C" fn ns_llseek(file: *mut bindings::file, offset: i64, whence: c_int) -> i64 {
-    if offset != 0 {
-        return ESPIPE.to_errno().into();
-    }
-    // SAFETY: a seek on a file open with the namespace table.
-    let open = unsafe { open_log(file) };
-    let ring = &open.log.ring;
-    let seq = match whence as u32 {
-        bindings::SEEK_SET => ring.oldest_seq(),
-        // After the last clear (dmesg's starting point).
-        bindings::SEEK_DATA => open.log.clear_seq.load(Relaxed).max(ring.oldest_seq()),
-        bindings::SEEK_END => ring.next_seq(),
-        _ => return EINVAL.to_errno().into(),
-    };
-    open.cursor.lock().seq = seq;
-    0
-}
-
-/// Readable when the next record is; an error too after an overrun.
-///
-/// # Safety
-///
-/// Called by the VFS for a file `ns_open` opened, with its poll table.
-unsafe extern "C" fn ns_poll(
-    file: *mut bindings::file,
-    table: *mut bindings::poll_table_struct,
-) -> bindings::__poll_t {
-    // SAFETY: a poll on a file open with the namespace table.
-    let open = unsafe { open_log(file) };
-    let log = &*open.log;
-    // SAFETY: the file is open and the waiters live as long as the log.
-    unsafe { shim::syslog_ns_poll_wait(file, log.waiters.as_ptr(), table) };
-    let seq = open.cursor.lock().seq;
-    let mut mask = 0;
-    if log.ring.readable(seq) {
-        mask = EPOLLIN | EPOLLRDNORM;
-        if seq < log.ring.oldest_seq() {
-            mask |= EPOLLERR | EPOLLPRI;
-        }
-    }
-    mask as bindings::__poll_t
+    to_result(unsafe { shim::raw::syslog_ns_host_kmsg_permission(file) })?;
+    // SAFETY:
+    // - both tables live until unload, which cannot begin while a file with
+    //   our table is open (`Published`'s invariant);
+    // - `inode` and `file` are of an open in progress (`Opening`'s).
+    to_result(unsafe { shim::raw::syslog_ns_open_host(table, host, inode, file) })
 }
 
 /// `SYSLOG_NS_IOC_CREATE`: a log for the caller's own user namespace.
@@ -484,12 +373,11 @@ fn ioctl_create(arg: usize) -> Result<isize> {
         size if (MIN_SIZE..=params::max_size()).contains(&size) => size,
         _ => return Err(EINVAL),
     };
-    let ns = log::current_user_ns();
-    // SAFETY: the current task's user namespace is live.
-    if !unsafe { bindings::ns_capable(ns.as_ptr(), bindings::CAP_SYSLOG as c_int) } {
+    let ns = UserNamespace::current();
+    if !ns.capable(bindings::CAP_SYSLOG) {
         return Err(EPERM);
     }
-    log::create(ns, size)?;
+    log::create(&ns, size)?;
     Ok(0)
 }
 
@@ -585,9 +473,8 @@ fn put_u32(arg: usize, value: u32) -> Result<isize> {
     Ok(0)
 }
 
-fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<isize> {
-    // SAFETY: an ioctl on a file open with the namespace table.
-    let open = unsafe { open_log(file) };
+/// The ioctls on a namespace's log.
+fn ns_ioctl(open: &OpenLog, cmd: u32, arg: usize) -> Result<isize> {
     let log = &*open.log;
     match cmd {
         uapi::SYSLOG_NS_IOC_CREATE => ioctl_create(arg),
@@ -626,152 +513,129 @@ fn ns_ioctl_result(file: *mut bindings::file, cmd: u32, arg: usize) -> Result<is
     }
 }
 
-/// The ioctls on a namespace's log.
-///
-/// # Safety
-///
-/// Called by the VFS for a file `ns_open` opened.
-unsafe extern "C" fn ns_ioctl(file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
-    match ns_ioctl_result(file, cmd, arg) {
-        Ok(n) => n as c_long,
-        Err(e) => e.to_errno() as c_long,
-    }
-}
-
 /// The ioctls on the host's log: only `SYSLOG_NS_IOC_CREATE`.
 ///
 /// # Safety
 ///
-/// Called by the VFS for a file opened with the host table.
+/// Called by the VFS for a file opened with the host or the control table.
 unsafe extern "C" fn host_ioctl(_file: *mut bindings::file, cmd: c_uint, arg: c_ulong) -> c_long {
-    let result = match cmd {
-        uapi::SYSLOG_NS_IOC_CREATE => ioctl_create(arg),
-        // The host's log is controlled with syslog(2), as ever.
-        _ => Err(ENOTTY),
-    };
-    match result {
-        Ok(n) => n as c_long,
-        Err(e) => e.to_errno() as c_long,
-    }
+    from_result(|| {
+        match cmd {
+            uapi::SYSLOG_NS_IOC_CREATE => ioctl_create(arg)?,
+            // The host's log is controlled with syslog(2), as ever.
+            _ => return Err(ENOTTY),
+        };
+        Ok(0)
+    })
 }
 
-/// The device and its three tables.
+/// The table of a file handed to `/dev/kmsg` (`host`'s operations, but for
+/// the ioctls), or, without `host`, of one opened for ioctls only.
+fn host_side_table(host: Option<&bindings::file_operations>) -> bindings::file_operations {
+    let mut t: bindings::file_operations = pin_init::zeroed();
+    t.owner = this_module::<crate::SyslogNs>().as_ptr();
+    if let Some(h) = host {
+        t.open = h.open;
+        t.release = h.release;
+        t.read = h.read;
+        t.read_iter = h.read_iter;
+        t.write = h.write;
+        t.write_iter = h.write_iter;
+        t.llseek = h.llseek;
+        t.poll = h.poll;
+    }
+    t.unlocked_ioctl = Some(host_ioctl);
+    t.compat_ioctl = bindings::compat_ptr_ioctl;
+    t
+}
+
+/// `/dev/kmsg_ns`, and the tables of the files it hands to `/dev/kmsg`.
+///
+/// Fields drop in order: the device first, so that no open begins, then
+/// what the opens used.
 pub(crate) struct Device {
-    misc: KBox<bindings::miscdevice>,
-    _ns_table: KBox<bindings::file_operations>,
+    _misc: Pin<KBox<MiscRegistration<KmsgNs>>>,
+    _published: Published,
     _host_table: Option<KBox<bindings::file_operations>>,
     _control_table: KBox<bindings::file_operations>,
 }
 
-// SAFETY: the tables are read-only once registered; misc_deregister may
-// run on any thread.
+// SAFETY: the tables are not written once published, and what they point
+// to (functions, the module) is shared by every thread anyway.
 unsafe impl Send for Device {}
-// SAFETY: as above.
+// SAFETY: as above; no method of `&Device` exists.
 unsafe impl Sync for Device {}
 
 impl Device {
-    pub(crate) fn register(module: &'static ThisModule) -> Result<Self> {
-        let mut ns_table: bindings::file_operations = pin_init::zeroed();
-        ns_table.owner = module.as_ptr();
-        ns_table.open = Some(ns_open);
-        ns_table.release = Some(ns_release);
-        ns_table.read_iter = Some(ns_read_iter);
-        ns_table.write_iter = Some(ns_write_iter);
-        ns_table.llseek = Some(ns_llseek);
-        ns_table.poll = Some(ns_poll);
-        ns_table.unlocked_ioctl = Some(ns_ioctl);
-        ns_table.compat_ioctl = bindings::compat_ptr_ioctl;
-        let ns_table = KBox::new(ns_table, GFP_KERNEL)?;
-
-        let mut control: bindings::file_operations = pin_init::zeroed();
-        control.owner = module.as_ptr();
-        control.unlocked_ioctl = Some(host_ioctl);
-        control.compat_ioctl = bindings::compat_ptr_ioctl;
-        let control_table = KBox::new(control, GFP_KERNEL)?;
-
-        let mut misc: bindings::miscdevice = pin_init::zeroed();
-        misc.minor = bindings::MISC_DYNAMIC_MINOR as c_int;
-        misc.name = c"kmsg_ns".as_char_ptr();
-        misc.fops = &raw const *ns_table;
-        // Container roots are not the host's root: who may read or write is
-        // decided at open, per log (CAP_SYSLOG, or its root, over its user
-        // namespace) or, for the host's log, as /dev/kmsg decides.
-        misc.mode = 0o666;
-        let mut misc = KBox::new(misc, GFP_KERNEL)?;
-
-        // Last, as it takes a reference on /dev/kmsg's path that every
-        // failure from here on must give back.
-        // SAFETY: no precondition (process context, at load).
-        let host = unsafe { shim::syslog_ns_find_host_kmsg() };
+    pub(crate) fn register() -> Result<Self> {
+        let control_table = KBox::new(host_side_table(None), GFP_KERNEL)?;
+        let mut host_table = KBox::new(pin_init::zeroed(), GFP_KERNEL)?;
+        // SAFETY: process context, at load; `Published` gives it back.
+        let host = unsafe { shim::raw::syslog_ns_find_host_kmsg() };
         let host_table = match NonNull::new(host.cast_mut()) {
             Some(host) => {
                 // SAFETY: `/dev/kmsg`'s operations are built in.
-                let h = unsafe { host.as_ref() };
-                let mut t: bindings::file_operations = pin_init::zeroed();
-                t.owner = module.as_ptr();
-                t.open = h.open;
-                t.release = h.release;
-                t.read = h.read;
-                t.read_iter = h.read_iter;
-                t.write = h.write;
-                t.write_iter = h.write_iter;
-                t.llseek = h.llseek;
-                t.poll = h.poll;
-                t.unlocked_ioctl = Some(host_ioctl);
-                t.compat_ioctl = bindings::compat_ptr_ioctl;
-                let t = match KBox::new(t, GFP_KERNEL) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        // SAFETY: found just above, not published.
-                        unsafe { shim::syslog_ns_forget_host_kmsg() };
-                        return Err(e.into());
-                    }
-                };
-                HOST_KMSG.store(host.as_ptr(), Release);
-                HOST_TABLE.store(&raw const *t, Release);
-                Some(t)
+                *host_table = host_side_table(Some(unsafe { host.as_ref() }));
+                Some(host_table)
             }
             None => {
                 pr_warn!("no /dev/kmsg: tasks without a log cannot open /dev/kmsg_ns\n");
                 None
             }
         };
-        CONTROL_TABLE.store(&raw const *control_table, Release);
-
-        // SAFETY: `misc` and the tables it points to live in boxes until
-        // `drop` deregisters it.
-        if let Err(e) = to_result(unsafe { bindings::misc_register(&raw mut *misc) }) {
-            // No open could see the tables: unpublish them before their
-            // boxes go.
-            forget_host();
-            return Err(e);
-        }
+        // INVARIANT: the tables are in boxes that `Device` keeps, and
+        // `Published` is dropped after the device is deregistered.
+        let published = Published::new(NonNull::new(host.cast_mut()), &host_table, &control_table);
+        // Container roots are not the host's root: who may read or write is
+        // decided at open, per log (CAP_SYSLOG, or its root, over its user
+        // namespace) or, for the host's log, as /dev/kmsg decides.
+        let misc = KBox::pin_init(MiscRegistration::register(c"kmsg_ns", 0o666), GFP_KERNEL)?;
         Ok(Device {
-            misc,
-            _ns_table: ns_table,
+            _misc: misc,
+            _published: published,
             _host_table: host_table,
             _control_table: control_table,
         })
     }
 }
 
-impl Drop for Device {
-    fn drop(&mut self) {
-        // SAFETY: registered in `register`. No file with our tables is open
-        // (each holds a module reference), and no open is in progress once
-        // this returns.
-        unsafe { bindings::misc_deregister(&raw mut *self.misc) };
-        forget_host();
+/// The host table, the control table and `/dev/kmsg`'s operations,
+/// published for `open_host()`.
+///
+/// # Invariants
+///
+/// While it lives, `CONTROL_TABLE` points to the control table, and
+/// `HOST_TABLE` and `HOST_KMSG` to the host table and `/dev/kmsg`'s
+/// operations (whose path the C side holds) or are null; the tables outlive
+/// it. It is dropped once no open can begin (after the device is
+/// deregistered, or if it never was), and a file open with one of the tables
+/// holds a reference on the module (each table's owner), so none is open
+/// then either.
+struct Published(());
+
+impl Published {
+    fn new(
+        host: Option<NonNull<bindings::file_operations>>,
+        host_table: &Option<KBox<bindings::file_operations>>,
+        control_table: &KBox<bindings::file_operations>,
+    ) -> Self {
+        if let (Some(host), Some(table)) = (host, host_table) {
+            HOST_KMSG.store(host.as_ptr(), Release);
+            HOST_TABLE.store(&raw const **table, Release);
+        }
+        CONTROL_TABLE.store(&raw const **control_table, Release);
+        Published(())
     }
 }
 
-/// Unpublishes the host table and `/dev/kmsg`, once no open can use them.
-fn forget_host() {
-    CONTROL_TABLE.store(ptr::null(), Release);
-    HOST_TABLE.store(ptr::null(), Release);
-    if !HOST_KMSG.xchg(ptr::null(), Release).is_null() {
-        // SAFETY: `syslog_ns_find_host_kmsg()` found it in `register`, and
-        // no open uses it any more.
-        unsafe { shim::syslog_ns_forget_host_kmsg() };
+impl Drop for Published {
+    fn drop(&mut self) {
+        CONTROL_TABLE.store(ptr::null(), Release);
+        HOST_TABLE.store(ptr::null(), Release);
+        if !HOST_KMSG.xchg(ptr::null(), Release).is_null() {
+            // SAFETY: `syslog_ns_find_host_kmsg()` found it, and no open uses
+            // it any more (type invariant).
+            unsafe { shim::raw::syslog_ns_forget_host_kmsg() };
+        }
     }
 }

@@ -14,13 +14,14 @@
 use crate::{
     ratelimit::{RateLimit, Verdict},
     ringbuf::{Meta, RingBuffer, WriteError, MAX_TEXT},
-    shim,
+    shim::{self, Waiters},
+    user_ns::UserNamespace,
 };
-use core::ptr::{self, NonNull};
+use core::ptr;
 use kernel::{
-    bindings,
     prelude::*,
     sync::{
+        aref::ARef,
         atomic::{Acquire, Atomic, Relaxed, Release},
         rcu, Arc, ArcBorrow,
     },
@@ -39,75 +40,12 @@ pub(crate) const LEVEL_WARNING: u8 = 4;
 /// The host's default console level, `CONSOLE_LOGLEVEL_DEFAULT`.
 const CONSOLE_LEVEL_DEFAULT: u32 = 7;
 
-/// The user namespace a log belongs to, by plain (not active) reference.
-///
-/// # Invariants
-///
-/// The pointer is to a user namespace other than `init_user_ns` on which
-/// this object holds a reference, dropped when it is.
-struct UserNsRef(NonNull<bindings::user_namespace>);
-
-impl UserNsRef {
-    fn new(ns: NonNull<bindings::user_namespace>) -> Self {
-        // SAFETY: the caller's `ns` is live (a task's or a net's), so a
-        // reference may be taken.
-        unsafe { shim::syslog_ns_get_user_ns(ns.as_ptr()) };
-        UserNsRef(ns)
-    }
-
-    fn as_ptr(&self) -> *mut bindings::user_namespace {
-        self.0.as_ptr()
-    }
-}
-
-impl Drop for UserNsRef {
-    fn drop(&mut self) {
-        // SAFETY: the reference taken in `new` (type invariant).
-        unsafe { shim::syslog_ns_put_user_ns(self.0.as_ptr()) };
-    }
-}
-
-// SAFETY: a reference count may be dropped from any thread.
-unsafe impl Send for UserNsRef {}
-// SAFETY: only the pointer's value is shared.
-unsafe impl Sync for UserNsRef {}
-
-/// The wait queue readers of one log sleep on (`syslog_ns_waiters`).
-///
-/// # Invariants
-///
-/// The pointer is from `syslog_ns_waiters_new()` and freed only by `drop`.
-pub(crate) struct Waiters(NonNull<shim::syslog_ns_waiters>);
-
-impl Waiters {
-    fn new() -> Result<Self> {
-        // SAFETY: no precondition.
-        let w = unsafe { shim::syslog_ns_waiters_new() };
-        NonNull::new(w).map(Waiters).ok_or(ENOMEM)
-    }
-
-    pub(crate) fn as_ptr(&self) -> *mut shim::syslog_ns_waiters {
-        self.0.as_ptr()
-    }
-}
-
-impl Drop for Waiters {
-    fn drop(&mut self) {
-        // SAFETY: allocated by `new` (type invariant); its irq_work is
-        // synced before it is freed.
-        unsafe { shim::syslog_ns_waiters_free(self.0.as_ptr()) };
-    }
-}
-
-// SAFETY: wait queues and irq_work are used from any thread.
-unsafe impl Send for Waiters {}
-// SAFETY: as above; their operations do their own locking.
-unsafe impl Sync for Waiters {}
-
 /// One user namespace's log.
 pub(crate) struct Log {
     pub(crate) ring: RingBuffer,
-    user_ns: UserNsRef,
+    /// A plain (not active) reference: it keeps the memory, not the
+    /// namespace, alive (see [`collect`]).
+    user_ns: ARef<UserNamespace>,
     /// The user namespace's `ns_id`: unique for the boot, never reused.
     pub(crate) id: u64,
     /// The uid (on the host) that owns the user namespace.
@@ -127,24 +65,16 @@ pub(crate) struct Log {
 }
 
 impl Log {
-    fn new(ns: NonNull<bindings::user_namespace>, size: usize) -> Result<Arc<Self>> {
+    fn new(ns: &UserNamespace, size: usize) -> Result<Arc<Self>> {
         let ring = RingBuffer::new(size)?;
         let waiters = Waiters::new()?;
-        // SAFETY: `ns` is live (see `UserNsRef::new`).
-        let (id, owner, quota_uid) = unsafe {
-            (
-                shim::syslog_ns_user_ns_id(ns.as_ptr()),
-                shim::syslog_ns_user_ns_owner(ns.as_ptr()),
-                shim::syslog_ns_user_ns_quota_uid(ns.as_ptr()),
-            )
-        };
         let log = Arc::new(
             Log {
                 ring,
-                user_ns: UserNsRef::new(ns),
-                id,
-                owner,
-                quota_uid,
+                user_ns: ns.get(),
+                id: ns.id(),
+                owner: ns.owner(),
+                quota_uid: ns.quota_uid(),
                 clear_seq: Atomic::new(0),
                 console_level: Atomic::new(CONSOLE_LEVEL_DEFAULT),
                 readers: Atomic::new(0),
@@ -171,8 +101,8 @@ impl Log {
     }
 
     /// The user namespace this log belongs to.
-    pub(crate) fn user_ns(&self) -> *mut bindings::user_namespace {
-        self.user_ns.as_ptr()
+    pub(crate) fn user_ns(&self) -> &UserNamespace {
+        &self.user_ns
     }
 
     /// Adds a record; any context. `source` says whether it may be mirrored.
@@ -184,19 +114,16 @@ impl Log {
         source: Source,
     ) -> Result<u64, WriteError> {
         let meta = Meta {
-            // SAFETY: no precondition.
-            ts_nsec: unsafe { shim::syslog_ns_clock() },
+            ts_nsec: shim::clock(),
             level: level & 7,
             facility,
             cont: false,
-            // SAFETY: no precondition.
-            caller: unsafe { shim::syslog_ns_caller_id() },
+            caller: shim::caller_id(),
         };
         let result = self.ring.write(&meta, text);
         match result {
             Ok(_) => {
-                // SAFETY: the waiters live as long as `self`.
-                unsafe { shim::syslog_ns_wake(self.waiters.as_ptr()) };
+                self.waiters.wake();
                 if source == Source::Mirrorable
                     && crate::params::mirror()
                     && u32::from(level & 7) < self.console_level.load(Relaxed)
@@ -205,8 +132,7 @@ impl Log {
                 }
             }
             Err(WriteError::Busy) => {
-                // SAFETY: no precondition.
-                unsafe { shim::syslog_ns_trace_dropped(self.id, self.ring.dropped()) };
+                shim::trace::dropped(self.id, self.ring.dropped());
             }
             Err(WriteError::TooLong) => {}
         }
@@ -257,8 +183,7 @@ pub(crate) enum Source {
 /// Writes `text` to the host's log: as the host's own if `id` is 0, else
 /// with the provenance of log `id`.
 pub(crate) fn host_printk(level: u8, id: u64, text: &[u8]) {
-    // SAFETY: `text` is valid for its length; printk copies it.
-    unsafe { shim::syslog_ns_host_printk(u32::from(level), id, text.as_ptr().cast(), text.len()) };
+    shim::host_printk(level, id, text);
 }
 
 /// The table. A slot is null or an `Arc<Log>` made raw: the table's own
@@ -280,56 +205,39 @@ pub(crate) fn init() {
     unsafe { TABLE_LOCK.init() };
 }
 
-fn init_user_ns() -> *mut bindings::user_namespace {
-    &raw mut bindings::init_user_ns
-}
-
-/// The user namespace of the current task.
-pub(crate) fn current_user_ns() -> NonNull<bindings::user_namespace> {
-    // SAFETY: no precondition; a task always has one.
-    let ns = unsafe { shim::syslog_ns_current_user_ns() };
-    // A task's credentials always name a user namespace.
-    NonNull::new(ns).unwrap_or_else(|| {
-        // SAFETY: the address of a static is never null.
-        unsafe { NonNull::new_unchecked(init_user_ns()) }
-    })
-}
-
 /// The log of exactly `ns`, if it has one.
-fn exact<'a>(ns: *mut bindings::user_namespace, _rcu: &'a rcu::Guard) -> Option<&'a Log> {
+fn exact<'a>(ns: &UserNamespace, _rcu: &'a rcu::Guard) -> Option<&'a Log> {
     let used = USED.load(Acquire);
     SLOTS[..used].iter().find_map(|slot| {
         let log = slot.load(Acquire);
         // SAFETY: a non-null slot holds a live `Log` until a grace period
         // after it is cleared, and `_rcu` holds off the grace period.
         let log = unsafe { log.as_ref() }?;
-        (log.user_ns() == ns).then_some(log)
+        ptr::eq(log.user_ns(), ns).then_some(log)
     })
 }
 
 /// The log of `ns` or of its nearest ancestor that has one; `None` means
 /// the host's.
-///
-/// `ns` must be live for the call: a task's, or a net's.
-pub(crate) fn find<'a>(
-    ns: NonNull<bindings::user_namespace>,
-    rcu: &'a rcu::Guard,
-) -> Option<&'a Log> {
-    let host = init_user_ns();
-    let mut ns = ns.as_ptr();
-    while !ns.is_null() && ns != host {
-        if let Some(log) = exact(ns, rcu) {
+pub(crate) fn find<'a>(ns: &UserNamespace, rcu: &'a rcu::Guard) -> Option<&'a Log> {
+    let mut ns = Some(ns);
+    while let Some(n) = ns.filter(|n| !n.is_initial()) {
+        if let Some(log) = exact(n, rcu) {
             return Some(log);
         }
-        // SAFETY: a user namespace holds a reference on its parent, so each
-        // ancestor of a live one is live.
-        ns = unsafe { shim::syslog_ns_user_ns_parent(ns) };
+        ns = n.parent();
     }
     None
 }
 
+/// Whether `ns` or an ancestor has a log. Any context.
+pub(crate) fn has_log(ns: &UserNamespace) -> bool {
+    let rcu = rcu::read_lock();
+    find(ns, &rcu).is_some()
+}
+
 /// Like [`find`], for a caller that keeps the log past the RCU section.
-pub(crate) fn find_arc(ns: NonNull<bindings::user_namespace>) -> Option<Arc<Log>> {
+pub(crate) fn find_arc(ns: &UserNamespace) -> Option<Arc<Log>> {
     let rcu = rcu::read_lock();
     let log = find(ns, &rcu)?;
     // SAFETY: every `Log` in the table is in an `Arc` (the table's
@@ -343,18 +251,17 @@ pub(crate) fn find_arc(ns: NonNull<bindings::user_namespace>) -> Option<Arc<Log>
 /// host always has), `EDQUOT` past `max_per_owner` logs charged to the host
 /// uid at the top of its namespace chain, `ENOSPC` past [`MAX_LOGS`],
 /// `ENOMEM` if the memory or its charge is refused.
-pub(crate) fn create(ns: NonNull<bindings::user_namespace>, size: usize) -> Result<Arc<Log>> {
-    if ns.as_ptr() == init_user_ns() {
+pub(crate) fn create(ns: &UserNamespace, size: usize) -> Result<Arc<Log>> {
+    if ns.is_initial() {
         // The host's log is the kernel's own.
         return Err(EEXIST);
     }
     let _table = TABLE_LOCK.lock();
     let rcu = rcu::read_lock();
-    if exact(ns.as_ptr(), &rcu).is_some() {
+    if exact(ns, &rcu).is_some() {
         return Err(EEXIST);
     }
-    // SAFETY: `ns` is live (the caller's).
-    let quota_uid = unsafe { shim::syslog_ns_user_ns_quota_uid(ns.as_ptr()) };
+    let quota_uid = ns.quota_uid();
     let used = USED.load(Relaxed);
     let owned = SLOTS[..used]
         .iter()
@@ -375,8 +282,7 @@ pub(crate) fn create(ns: NonNull<bindings::user_namespace>, size: usize) -> Resu
     if free >= used {
         USED.store(free + 1, Release);
     }
-    // SAFETY: no precondition.
-    unsafe { shim::syslog_ns_trace_created(log.id, log.owner, log.ring.size() as u32) };
+    shim::trace::created(log.id, log.owner, log.ring.size() as u32);
     Ok(log)
 }
 
@@ -426,17 +332,14 @@ fn remove_if(dead: impl Fn(&Log) -> bool) {
 unsafe fn drop_table_ref(log: *const Log) {
     // SAFETY: the caller's promise.
     let log = unsafe { Arc::from_raw(log) };
-    // SAFETY: no precondition.
-    unsafe { shim::syslog_ns_trace_destroyed(log.id, log.records(), log.ring.dropped()) };
+    shim::trace::destroyed(log.id, log.records(), log.ring.dropped());
     // Readers that hold the file open keep the rest until they close it.
 }
 
 /// Frees the logs whose user namespace is gone: no task, no child
 /// namespace and no nsfs file keeps it active.
-#[no_mangle]
-pub(crate) extern "C" fn syslog_ns_collect() {
-    // SAFETY: the log holds a reference on its user namespace.
-    remove_if(|log| !unsafe { shim::syslog_ns_user_ns_active(log.user_ns()) });
+pub(crate) fn collect() {
+    remove_if(|log| !log.user_ns().is_active());
 }
 
 /// Frees every log; at unload, once nothing can look one up.
@@ -458,74 +361,40 @@ pub(crate) fn for_each(mut f: impl FnMut(&Log)) {
 
 /// Stores a message for user namespace `ns`: in its nearest log or, if it
 /// has none, the host's through printk when `to_host` allows it. Returns
-/// the stored length, `-EAGAIN` if the record was dropped, or `-ENOENT` if
-/// there was no log and `to_host` was false. The C side's
-/// `syslog_ns_printk()` and netfilter logger call it; any context.
-///
-/// # Safety
-///
-/// `ns` is a live user namespace; `text` is valid for `len` bytes.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn syslog_ns_store(
-    ns: *mut bindings::user_namespace,
+/// the stored length; `EAGAIN` if the record was dropped, `ENOENT` if there
+/// was no log and `to_host` was false. Any context.
+pub(crate) fn store_for(
+    ns: &UserNamespace,
     to_host: bool,
-    level: c_uint,
-    facility: c_uint,
-    text: *const c_char,
-    len: usize,
-) -> c_int {
-    // SAFETY: the caller's promise.
-    let text = unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) };
-    let text = &text[..len.min(MAX_TEXT)];
-    let level = (level & 7) as u8;
-    let Some(ns) = NonNull::new(ns) else {
-        return EINVAL.to_errno();
-    };
+    level: u8,
+    facility: u8,
+    text: &[u8],
+) -> Result<usize> {
+    let text = &text[..text.len().min(MAX_TEXT)];
     let rcu = rcu::read_lock();
     match find(ns, &rcu) {
-        Some(log) => match log.store(level, facility as u8, text, Source::Mirrorable) {
-            Ok(_) => text.len() as c_int,
-            Err(_) => EAGAIN.to_errno(),
+        Some(log) => match log.store(level, facility, text, Source::Mirrorable) {
+            Ok(_) => Ok(text.len()),
+            Err(_) => Err(EAGAIN),
         },
         None if to_host => {
             host_printk(level, 0, text);
-            text.len() as c_int
+            Ok(text.len())
         }
-        None => ENOENT.to_errno(),
+        None => Err(ENOENT),
     }
 }
 
-/// Whether `ns` or an ancestor has a log: the netfilter redirect asks before
-/// it takes a line away from the kernel's logger. Any context.
-///
-/// # Safety
-///
-/// `ns` is a live user namespace.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn syslog_ns_has_log(ns: *mut bindings::user_namespace) -> bool {
-    let Some(ns) = NonNull::new(ns) else {
-        return false;
-    };
-    let rcu = rcu::read_lock();
-    find(ns, &rcu).is_some()
-}
-
-/// The printk console probe's: a message a task inside a namespace printed.
-///
-/// # Safety
-///
-/// `text` is valid for `len` bytes.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn syslog_ns_console(text: *const c_char, len: usize) {
-    // SAFETY: the caller's promise.
-    let text = unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) };
+/// A message a task inside a namespace printed, from the printk console
+/// probe: into the task's log, at the default level (printk's tracepoint
+/// does not say the level).
+pub(crate) fn capture(text: &[u8]) {
     let text = text.strip_suffix(b"\n").unwrap_or(text);
     if text.is_empty() {
         return;
     }
     let rcu = rcu::read_lock();
-    if let Some(log) = find(current_user_ns(), &rcu) {
-        // printk's tracepoint does not say the level: the default's.
+    if let Some(log) = find(&UserNamespace::current(), &rcu) {
         let _ = log.store(4, 0, &text[..text.len().min(MAX_TEXT)], Source::Captured);
     }
 }

@@ -210,8 +210,9 @@ impl<T: ZeroIsValid> AccountedArray<T> {
     /// `len` zeroed `T`s; `ENOMEM` when the memory or its charge is refused.
     fn new(len: usize) -> Result<Self> {
         let bytes = len.checked_mul(size_of::<T>()).ok_or(ENOMEM)?;
-        // SAFETY: no precondition; freed in `drop`.
-        let ptr = unsafe { shim::syslog_ns_alloc_accounted(bytes) };
+        // SAFETY: process context, the caller's (it may sleep); freed in
+        // `drop`.
+        let ptr = unsafe { shim::raw::syslog_ns_alloc_accounted(bytes) };
         // INVARIANT: `bytes` zeroed bytes, suitably aligned for any `T` of
         // the ring (kvmalloc aligns to at least 8).
         let ptr = NonNull::new(ptr.cast::<T>()).ok_or(ENOMEM)?;
@@ -232,7 +233,7 @@ impl<T: ZeroIsValid> Deref for AccountedArray<T> {
 impl<T: ZeroIsValid> Drop for AccountedArray<T> {
     fn drop(&mut self) {
         // SAFETY: from `syslog_ns_alloc_accounted()` (type invariant).
-        unsafe { shim::syslog_ns_free_accounted(self.ptr.as_ptr().cast()) };
+        unsafe { shim::raw::syslog_ns_free_accounted(self.ptr.as_ptr().cast()) };
     }
 }
 

@@ -10,7 +10,15 @@
 
 use kernel::{debugfs::Dir, error::to_result, prelude::*};
 
+/// Support shared by the modules, the parts this one uses.
+#[path = "../common"]
+mod common {
+    pub(crate) mod miscdev;
+    pub(crate) mod trace;
+}
+
 mod device;
+mod exports;
 mod kmsg;
 mod log;
 mod ratelimit;
@@ -18,6 +26,7 @@ mod ringbuf;
 mod shim;
 #[allow(clippy::all, missing_docs, unreachable_pub)]
 mod uapi;
+mod user_ns;
 
 module! {
     type: SyslogNs,
@@ -187,16 +196,20 @@ fn write_logs(f: &mut kernel::fmt::Formatter<'_>) -> core::fmt::Result {
     result
 }
 
-struct SyslogNs {
+/// The module. Fields drop in order, after `drop` has emptied the table:
+/// the producers of records first (the console probe, the netfilter
+/// redirect, the device), then the collector.
+pub(crate) struct SyslogNs {
+    console: Option<shim::ConsoleCapture>,
+    netfilter: Option<shim::NetfilterRedirect>,
     device: Option<device::Device>,
-    netfilter: bool,
-    console: bool,
+    collector: Option<shim::Collector>,
     _logs: Pin<KBox<kernel::debugfs::File<()>>>,
     _dir: Dir,
 }
 
 impl kernel::Module for SyslogNs {
-    fn init(module: &'static ThisModule) -> Result<Self> {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
         check_params()?;
         log::init();
         let dir = Dir::new(c"syslog_ns");
@@ -204,30 +217,27 @@ impl kernel::Module for SyslogNs {
             dir.read_callback_file(c"logs", (), &|(): &(), f| write_logs(f)),
             GFP_KERNEL,
         )?;
-        // SAFETY: no precondition; freed in `drop`, last.
-        to_result(unsafe { shim::syslog_ns_text_init() })?;
-        // SAFETY: no precondition; stopped in `drop`.
-        unsafe { shim::syslog_ns_collector_start() };
+        // SAFETY: at load, before any producer of text; freed in `drop`,
+        // once none is left.
+        to_result(unsafe { shim::raw::syslog_ns_text_init() })?;
         let mut this = SyslogNs {
+            console: None,
+            netfilter: None,
             device: None,
-            netfilter: false,
-            console: false,
+            collector: Some(shim::Collector::start()),
             _logs: logs,
             _dir: dir,
         };
-        this.device = Some(device::Device::register(module)?);
-        // SAFETY: no precondition; unregistered in `drop`.
-        match unsafe { shim::syslog_ns_nf_register() } {
-            0 => this.netfilter = true,
-            err => pr_warn!(
+        this.device = Some(device::Device::register()?);
+        match shim::NetfilterRedirect::register() {
+            Ok(redirect) => this.netfilter = Some(redirect),
+            Err(e) => pr_warn!(
                 "netfilter log lines cannot be redirected ({}): those of containers follow nf_log_syslog's rules\n",
-                err
+                e.to_errno()
             ),
         }
         if params::capture_console() {
-            // SAFETY: no precondition; unregistered in `drop`.
-            to_result(unsafe { shim::syslog_ns_console_capture_start() })?;
-            this.console = true;
+            this.console = Some(shim::ConsoleCapture::register()?);
         }
         Ok(this)
     }
@@ -235,22 +245,15 @@ impl kernel::Module for SyslogNs {
 
 impl Drop for SyslogNs {
     fn drop(&mut self) {
-        if self.console {
-            // SAFETY: registered in `init`.
-            unsafe { shim::syslog_ns_console_capture_stop() };
-        }
-        if self.netfilter {
-            // SAFETY: registered in `init`.
-            unsafe { shim::syslog_ns_nf_unregister() };
-        }
+        self.console = None;
+        self.netfilter = None;
         // No open can begin after this, so no log is created.
         self.device = None;
-        // SAFETY: started in `init`.
-        unsafe { shim::syslog_ns_collector_stop() };
+        self.collector = None;
         log::remove_all();
         // SAFETY: allocated in `init`; no producer is left to format: the
         // console probe and the netfilter redirect are gone, and modules
         // calling syslog_ns_printk() were unloaded before this one.
-        unsafe { shim::syslog_ns_text_exit() };
+        unsafe { shim::raw::syslog_ns_text_exit() };
     }
 }

@@ -55,10 +55,6 @@ void syslog_ns_collector_stop(void);
 int syslog_ns_console_capture_start(void);
 void syslog_ns_console_capture_stop(void);
 
-void syslog_ns_trace_created(u64 id, u32 owner, u32 size);
-void syslog_ns_trace_destroyed(u64 id, u64 records, u64 dropped);
-void syslog_ns_trace_dropped(u64 id, u64 dropped);
-
 void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
 			   size_t len);
 
