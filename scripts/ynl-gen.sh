@@ -8,6 +8,10 @@
 # (tools/net/ynl/pyynl/ynl_gen_c.py in the 7.3 tree) writes
 #   rust/<module>/include/uapi/<module>.h   the uapi header
 #   rust/<module>/<module>_nl.[ch]          policies, ops and groups for the module
+# and, for what the kernel's generator has no mode for, this script writes
+#   rust/<module>/<module>_names.h          each enum's names as { value, "name" }
+#                                           pairs, for the trace events'
+#                                           __print_symbolic()
 # and bindgen turns the uapi header into
 #   rust/<module>/uapi.rs                   the constants the module and its
 #                                           userspace program both use
@@ -38,6 +42,7 @@ generate() { # module spec outdir
 	/usr/bin/python3 "$gen" --mode uapi --header --spec "$spec" -o "$out/include/uapi/$m.h"
 	/usr/bin/python3 "$gen" --mode kernel --header --spec "$spec" -o "$out/${m}_nl.h"
 	/usr/bin/python3 "$gen" --mode kernel --source --spec "$spec" -o "$out/${m}_nl.c"
+	enum_names "$m" "$spec" >"$out/${m}_names.h"
 	{
 		echo "// SPDX-License-Identifier: GPL-2.0"
 		echo
@@ -53,6 +58,52 @@ generate() { # module spec outdir
 	/usr/bin/rustfmt --edition 2021 --config-path "$src/.rustfmt.toml" "$out/uapi.rs"
 }
 
+# enum_names MODULE SPEC: <module>_names.h, with the uapi header's constant
+# for each entry, named as ynl_gen_c.py names it.
+enum_names() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+import yaml
+
+module, path = sys.argv[1], sys.argv[2]
+spec = yaml.safe_load(open(path))
+family = spec["name"]
+
+
+def c_upper(name):
+    return name.upper().replace("-", "_")
+
+
+guard = f"_{c_upper(module)}_NAMES_H"
+print("/* SPDX-License-Identifier: GPL-2.0 */")
+print("/* Do not edit directly, auto-generated from: */")
+print(f"/*\tDocumentation/netlink/specs/{module}.yaml */")
+print("/* YNL-GEN names header, by scripts/ynl-gen.sh */")
+print()
+print(f"#ifndef {guard}")
+print(f"#define {guard}")
+print()
+print(f"#include \"include/uapi/{module}.h\"")
+for d in spec.get("definitions", []):
+    if d.get("type") != "enum":
+        continue
+    prefix = d.get("name-prefix", f"{family}-{d['name']}-")
+    entries = [e["name"] if isinstance(e, dict) else e for e in d["entries"]]
+    print()
+    print(f"/* enum {c_upper(family).lower()}_{c_upper(d['name']).lower()} as {{ value, \"name\" }} pairs. */")
+    print(f"#define {c_upper(prefix)}NAMES \\")
+    lines = [f"\t{{ {c_upper(prefix + e)}, \"{e}\" }}" for e in entries]
+    print(", \\\n".join(lines))
+    print()
+    print("/* For a trace header: the values of the names above in its format. */")
+    print(f"#define {c_upper(prefix)}TRACE_ENUMS \\")
+    lines = [f"\tTRACE_DEFINE_ENUM({c_upper(prefix + e)})" for e in entries]
+    print("; \\\n".join(lines))
+print()
+print(f"#endif /* {guard} */")
+PY
+}
+
 status=0
 for spec in "$KMODS_ROOT"/Documentation/netlink/specs/*.yaml; do
 	m=$(basename "$spec" .yaml)
@@ -64,7 +115,7 @@ for spec in "$KMODS_ROOT"/Documentation/netlink/specs/*.yaml; do
 		continue
 	fi
 	generate "$m" "$spec" "$scratch/out/$m"
-	for f in include/uapi/$m.h ${m}_nl.h ${m}_nl.c uapi.rs; do
+	for f in include/uapi/$m.h ${m}_nl.h ${m}_nl.c ${m}_names.h uapi.rs; do
 		if ! cmp -s "$scratch/out/$m/$f" "$dir/$f"; then
 			say "rust/$m/$f is not what $(basename "$spec") generates"
 			status=1

@@ -12,6 +12,10 @@
 
 #include <linux/tracepoint.h>
 
+#include "fs_events_names.h"
+
+FS_EVENTS_EVENT_TYPE_TRACE_ENUMS;
+
 /* Every event the module emits, with what netlink said about delivery. */
 TRACE_EVENT(fs_events_emit,
 
@@ -35,12 +39,7 @@ TRACE_EVENT(fs_events_emit,
 
 	TP_printk("watch=%u seq=%llu type=%s result=%d", __entry->watch_id,
 		  __entry->seq,
-		  __print_symbolic(__entry->type,
-				   { 1, "space-low" }, { 2, "space-ok" },
-				   { 3, "inodes-low" }, { 4, "inodes-ok" },
-				   { 5, "error" }, { 6, "read-only" },
-				   { 7, "read-write" }, { 8, "unmount" },
-				   { 9, "lost" }, { 10, "report" }),
+		  __print_symbolic(__entry->type, FS_EVENTS_EVENT_TYPE_NAMES),
 		  __entry->result)
 );
 
