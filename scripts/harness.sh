@@ -20,8 +20,9 @@ mode=$1
 : "${KDIR:?KDIR must name the kernel build tree}"
 read -r -a modules <<<"${MODULE:?MODULE must list the modules}"
 # The bindings layout check goes first: if it fails, nothing after it that
-# reads kernel structures from Rust can be trusted.
-[ "$mode" = check ] && modules=(layout_check "${modules[@]}")
+# reads kernel structures from Rust can be trusted. Then the KUnit suites of
+# the support the modules share (rust/common/), whichever modules are tested.
+[ "$mode" = check ] && modules=(layout_check kmods_common "${modules[@]}")
 kernel=${KERNEL:-test}
 build=${KMODS_BUILD:-$KMODS_ROOT/build}
 logs="$KMODS_ROOT/build/logs"

@@ -9,18 +9,25 @@
 
 use kernel::{
     configfs::{self, configfs_attrs},
-    error::to_result,
     page::PAGE_SIZE,
     prelude::*,
     str::CString,
     sync::Arc,
 };
 
+/// Support shared by the modules, the parts this one uses.
+#[path = "../common"]
+mod common {
+    pub(crate) mod kthread;
+    pub(crate) mod trace;
+}
+
 mod config;
 mod netlink;
 mod registry;
 mod shim;
 mod threshold;
+mod trace;
 #[allow(clippy::all, missing_docs, unreachable_pub)]
 mod uapi;
 mod watch;
@@ -40,42 +47,6 @@ module! {
     license: "GPL",
 }
 
-/// The fsnotify group the marks belong to; freed once every mark is.
-struct FsnotifyGroup;
-
-impl FsnotifyGroup {
-    fn new() -> Result<Self> {
-        // SAFETY: once, from the module's init.
-        to_result(unsafe { shim::fs_events_fsnotify_init() })?;
-        Ok(FsnotifyGroup)
-    }
-}
-
-impl Drop for FsnotifyGroup {
-    fn drop(&mut self) {
-        // SAFETY: the group exists; configfs is gone, so every mark is detached.
-        unsafe { shim::fs_events_fsnotify_exit() };
-    }
-}
-
-/// The registered netlink family.
-struct Family;
-
-impl Family {
-    fn register() -> Result<Self> {
-        // SAFETY: once, from the module's init.
-        to_result(unsafe { shim::fs_events_genl_register() })?;
-        Ok(Family)
-    }
-}
-
-impl Drop for Family {
-    fn drop(&mut self) {
-        // SAFETY: registered by `register`.
-        unsafe { shim::fs_events_genl_unregister() };
-    }
-}
-
 /// Dropped in field order: configfs first (no new watches; configfs keeps the
 /// module while a watch directory exists, so none is left), then the poller,
 /// the family, the fsnotify group, which waits for the marks' release, and
@@ -85,8 +56,8 @@ struct FsEvents {
     #[pin]
     config: configfs::Subsystem<Root>,
     _poller: registry::Poller,
-    _family: Family,
-    _group: FsnotifyGroup,
+    _family: shim::Family,
+    _group: shim::FsnotifyGroup,
     _registry: registry::Storage,
 }
 
@@ -102,8 +73,8 @@ impl kernel::InPlaceModule for FsEvents {
             ],
         };
         try_pin_init!(Self {
-            _group: FsnotifyGroup::new()?,
-            _family: Family::register()?,
+            _group: shim::FsnotifyGroup::new()?,
+            _family: shim::Family::register()?,
             _poller: registry::Poller::start()?,
             config <- configfs::Subsystem::new(c"fs_events", root_type, try_pin_init!(Root {})),
             _registry: storage,
@@ -188,8 +159,7 @@ fn reconfigure(dir: &WatchDir, change: impl FnOnce(&mut config::Config) -> Resul
         change(&mut inner.config)?;
         inner.reconfigured();
     }
-    // SAFETY: no preconditions.
-    unsafe { shim::fs_events_poller_kick() };
+    dir.watch.kick_poller();
     Ok(())
 }
 
@@ -207,8 +177,7 @@ impl configfs::AttributeOperations<0> for WatchDir {
 
     fn store(dir: &WatchDir, page: &[u8]) -> Result {
         dir.watch.set_path(config::parse_path(page)?)?;
-        // SAFETY: no preconditions.
-        unsafe { shim::fs_events_poller_kick() };
+        dir.watch.kick_poller();
         Ok(())
     }
 }

@@ -5,32 +5,26 @@
  * - The fsnotify group and its superblock marks: fsnotify_backend.h is not in
  *   the kernel crate's bindings, and superblock marks need an ops table whose
  *   handle_event unpacks the error report with static inline helpers.
- * - The poller's sleep: wait_event_interruptible_timeout() is a macro.
  * - Path lookup: vfs_path_lookup() from the configuring process's root
  *   (get_fs_root() is inline) and the mount-root test (namei.h, mount.h are
  *   not in the bindings either).
- * - Trace events: TRACE_EVENT() is preprocessor work, and the kernel crate's
- *   declare_trace! reaches only events its own bindings include.
  * - The export of the Rust-defined __fs_event_notify().
  *
- * Everything else (configuration, thresholds, polling, events) is Rust.
+ * The trace events are instantiated by fs_events_trace.c. Everything else
+ * (configuration, thresholds, polling, events) is Rust.
  */
 
 #include <linux/fs_struct.h>
 #include <linux/fsnotify_backend.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/string.h>
-#include <linux/wait.h>
 
 #include <fs_events.h>
 
-#define CREATE_TRACE_POINTS
-#include "fs_events_trace.h"
 #include "fs_events_shim.h"
 
 EXPORT_SYMBOL_GPL(__fs_event_notify);
@@ -207,37 +201,4 @@ int fs_events_path_statfs(const char *name, const struct fs_events_mark *m,
 	st->block_size = k.f_bsize;
 	st->read_only = k.f_flags & ST_RDONLY;
 	return 0;
-}
-
-void fs_events_trace_emit(u32 watch_id, u64 seq, u32 type, int result)
-{
-	trace_fs_events_emit(watch_id, seq, type, result);
-}
-
-void fs_events_trace_poll(u32 watch_id, u64 blocks_free, u64 inodes_free,
-			  bool read_only, u32 next_ms)
-{
-	trace_fs_events_poll(watch_id, blocks_free, inodes_free, read_only,
-			     next_ms);
-}
-
-static DECLARE_WAIT_QUEUE_HEAD(fs_events_poller_wait);
-static atomic_t fs_events_poller_kicked = ATOMIC_INIT(0);
-
-/* Sleep up to @timeout_ms (0: until kicked), or until kicked or stopped. */
-void fs_events_poller_sleep(unsigned int timeout_ms)
-{
-	long timeout = timeout_ms ? msecs_to_jiffies(timeout_ms) :
-				    MAX_SCHEDULE_TIMEOUT;
-
-	wait_event_interruptible_timeout(fs_events_poller_wait,
-					 atomic_xchg(&fs_events_poller_kicked, 0) ||
-					 kthread_should_stop(),
-					 timeout);
-}
-
-void fs_events_poller_kick(void)
-{
-	atomic_set(&fs_events_poller_kicked, 1);
-	wake_up(&fs_events_poller_wait);
 }

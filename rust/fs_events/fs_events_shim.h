@@ -52,15 +52,6 @@ struct fs_events_statfs {
 int fs_events_path_statfs(const char *name, const struct fs_events_mark *mark,
 			  struct fs_events_statfs *st);
 
-/* Trace events (fs_events_trace.h). */
-void fs_events_trace_emit(u32 watch_id, u64 seq, u32 type, int result);
-void fs_events_trace_poll(u32 watch_id, u64 blocks_free, u64 inodes_free,
-			  bool read_only, u32 next_ms);
-
-/* The poller thread's sleep and its wake-up. */
-void fs_events_poller_sleep(unsigned int timeout_ms);
-void fs_events_poller_kick(void);
-
 /* fs_events_genl.c: the generic netlink family. */
 int fs_events_genl_register(void);
 void fs_events_genl_unregister(void);

@@ -3,16 +3,36 @@
 //! Every watch, the poller thread that polls them, the module's counters and
 //! the entry points the C side calls.
 
-use crate::{shim, watch::Watch};
-use core::ptr::{self, NonNull};
+use crate::{
+    common::kthread::{
+        Current,
+        KThread,
+        Spec,
+        Waker, //
+    },
+    netlink::Skb,
+    shim::FsEventsMark,
+    watch::Watch, //
+};
+use core::ptr::NonNull;
 use kernel::{
     bindings,
+    error::from_result,
     prelude::*,
     str::CString,
     sync::{
-        atomic::{Atomic, Relaxed},
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
         Arc,
     },
+    time::{
+        Delta,
+        Instant,
+        Monotonic, //
+    },
+    types::ScopeGuard,
 };
 
 /// Most watches at once, so that configuration cannot exhaust memory or
@@ -22,6 +42,8 @@ pub(crate) const MAX_WATCHES: usize = 256;
 pub(crate) struct Registry {
     watches: KVec<Arc<Watch>>,
     next_id: u32,
+    /// Wakes the poller; every watch gets a reference.
+    poller: Option<Arc<Waker>>,
 }
 
 impl Registry {
@@ -29,6 +51,7 @@ impl Registry {
         Registry {
             watches: KVec::new(),
             next_id: 1,
+            poller: None,
         }
     }
 }
@@ -47,19 +70,24 @@ static DROPPED: Atomic<u64> = Atomic::new(0);
 pub(crate) fn init() -> Storage {
     // SAFETY: called once, from the module's init, before any use.
     unsafe { REGISTRY.init() };
-    Storage
+    ScopeGuard::new_with_data((), free_storage)
 }
 
 /// The registry's buffer, freed on drop: the static lock around it is never
 /// dropped, so without this the list's allocation would outlive the module.
 /// Dropped last at unload, when configfs has removed every watch.
-pub(crate) struct Storage;
+pub(crate) type Storage = ScopeGuard<(), fn(())>;
 
-impl Drop for Storage {
-    fn drop(&mut self) {
-        let watches = core::mem::take(&mut REGISTRY.lock().watches);
-        drop(watches);
-    }
+fn free_storage(_: ()) {
+    let (watches, poller) = {
+        let mut registry = REGISTRY.lock();
+        (
+            core::mem::take(&mut registry.watches),
+            registry.poller.take(),
+        )
+    };
+    drop(watches);
+    drop(poller);
 }
 
 pub(crate) fn count_sent() {
@@ -90,7 +118,8 @@ pub(crate) fn add(name: CString) -> Result<Arc<Watch>> {
     if registry.watches.len() >= MAX_WATCHES {
         return Err(ENOSPC);
     }
-    let watch = Watch::new(registry.next_id, name)?;
+    let poller = registry.poller.clone().ok_or(EINVAL)?;
+    let watch = Watch::new(registry.next_id, name, poller)?;
     registry.watches.push(watch.clone(), GFP_KERNEL)?;
     registry.next_id += 1;
     Ok(watch)
@@ -119,77 +148,63 @@ fn snapshot() -> Result<KVec<Arc<Watch>>> {
 
 /// The poller thread: polls each due watch, then sleeps until the next one
 /// is due or a configuration change kicks it.
-///
-/// # Safety
-///
-/// Only as the function of a kthread that `kthread_stop()` ends.
-unsafe extern "C" fn poller_main(_data: *mut c_void) -> c_int {
-    // SAFETY: called from a kthread.
-    while !unsafe { bindings::kthread_should_stop() } {
-        let now = crate::watch::now_ms();
-        let mut next = u64::MAX;
+fn poll_watches(thread: &Current<'_>) {
+    while !thread.should_stop() {
+        let now = Instant::<Monotonic>::now();
+        let mut next: Option<Instant<Monotonic>> = None;
         match snapshot() {
             Ok(watches) => {
                 for watch in watches.iter() {
                     if let Some(due) = watch.poll_if_due(now) {
-                        next = next.min(due);
+                        next = Some(next.map_or(due, |next| earlier(next, due)));
                     }
                 }
             }
             // Out of memory: try again in a while.
-            Err(_) => next = now + 100,
+            Err(_) => next = Some(now + Delta::from_millis(100)),
         }
-        let timeout = match next {
-            u64::MAX => 0,
-            due => due
-                .saturating_sub(crate::watch::now_ms())
-                .clamp(1, u32::MAX.into()) as u32,
-        };
-        // SAFETY: called from the poller kthread.
-        unsafe { shim::fs_events_poller_sleep(timeout) };
+        // At least a millisecond from now, however late the polls ran.
+        let soonest = Instant::now() + Delta::from_millis(1);
+        thread.sleep_until(next.map(|next| later(next, soonest)));
     }
-    0
+}
+
+/// The earlier of two instants (`Instant` has no `Ord`: its clock has none).
+fn earlier(a: Instant<Monotonic>, b: Instant<Monotonic>) -> Instant<Monotonic> {
+    if (b - a).is_negative() {
+        b
+    } else {
+        a
+    }
+}
+
+/// The later of two instants.
+fn later(a: Instant<Monotonic>, b: Instant<Monotonic>) -> Instant<Monotonic> {
+    if (b - a).is_negative() {
+        a
+    } else {
+        b
+    }
 }
 
 /// The poller thread, stopped on drop.
-///
-/// # Invariants
-///
-/// `task` is a running kthread that returns only after `kthread_stop()`.
 pub(crate) struct Poller {
-    task: NonNull<bindings::task_struct>,
+    _thread: KThread,
 }
-
-// SAFETY: a kthread may be stopped from any thread.
-unsafe impl Send for Poller {}
-// SAFETY: no methods through `&self`.
-unsafe impl Sync for Poller {}
 
 impl Poller {
+    /// Starts `fs_events_poll`; watches added from now on can wake it.
     pub(crate) fn start() -> Result<Poller> {
-        // SAFETY: `poller_main` fits the thread function type; the name is a
-        // format string without conversions.
-        let task = unsafe {
-            bindings::kthread_create_on_node(
-                Some(poller_main),
-                ptr::null_mut(),
-                bindings::NUMA_NO_NODE,
-                c"fs_events_poll".as_char_ptr(),
-            )
+        let waker = Arc::pin_init(Waker::new(), GFP_KERNEL)?;
+        REGISTRY.lock().poller = Some(waker.clone());
+        let spec = Spec {
+            name: c"fs_events_poll",
+            cpu: None,
+            fifo: false,
         };
-        let task = kernel::error::from_err_ptr(task)?;
-        // SAFETY: a new kthread, not yet started.
-        unsafe { bindings::wake_up_process(task) };
         Ok(Poller {
-            task: NonNull::new(task).ok_or(ENOMEM)?,
+            _thread: KThread::start(spec, waker, poll_watches)?,
         })
-    }
-}
-
-impl Drop for Poller {
-    fn drop(&mut self) {
-        // SAFETY: running until stopped (type invariant); stopped once, here.
-        unsafe { bindings::kthread_stop(self.task.as_ptr()) };
     }
 }
 
@@ -218,7 +233,7 @@ unsafe extern "C" fn fs_events_rs_fs_error(watch: *const c_void, error: c_int) {
 ///
 /// `watch` is the cookie of a mark that is not yet freed.
 #[no_mangle]
-unsafe extern "C" fn fs_events_rs_sb_gone(watch: *const c_void, mark: *const shim::FsEventsMark) {
+unsafe extern "C" fn fs_events_rs_sb_gone(watch: *const c_void, mark: *const FsEventsMark) {
     // SAFETY: the C side passes the cookie of a live mark.
     unsafe { borrow_watch(watch) }.sb_gone(mark);
 }
@@ -230,19 +245,18 @@ unsafe extern "C" fn fs_events_rs_sb_gone(watch: *const c_void, mark: *const shi
 /// `watch` is the cookie of a mark that is not yet freed.
 #[no_mangle]
 unsafe extern "C" fn fs_events_rs_mark_freed(watch: *const c_void) {
-    // SAFETY: the mark's reference, from `Arc::into_raw` in `Watch::set_path`;
+    // SAFETY: the mark's reference, from `Arc::into_raw` in `Mark::attach`;
     // the mark is being freed, so nothing uses the cookie after this.
     drop(unsafe { Arc::from_raw(watch.cast::<Watch>()) });
 }
 
-/// The get-state dump: one message per watch of the caller's network
-/// namespace whose identifier is `*cursor` or more. The cursor is the next
-/// identifier, not an index, so that a watch removed between two parts of the
-/// dump does not make the next part skip another.
+/// The get-state dump, `fs_events_nl_get_state_dumpit()`: see [`dump`].
 ///
 /// # Safety
 ///
-/// `skb`, `net` and `cursor` are the running dump's (`fs_events_genl.c`).
+/// - `skb` is the running dump's skb, which this call may write to.
+/// - `cursor` is the running dump's state, valid for reads and writes and
+///   used by nothing else during the call.
 #[no_mangle]
 unsafe extern "C" fn fs_events_rs_dump(
     skb: *mut bindings::sk_buff,
@@ -251,34 +265,47 @@ unsafe extern "C" fn fs_events_rs_dump(
     net: *const bindings::net,
     cursor: *mut c_ulong,
 ) -> c_int {
-    let registry = REGISTRY.lock();
-    // SAFETY: the dump's state, ours while the dump runs.
+    let Some(skb) = NonNull::new(skb) else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: the caller's promise: the dump's skb is ours to write during
+    // the call.
+    let mut skb = unsafe { Skb::from_raw(skb) };
+    // SAFETY: the caller's promise.
     let cursor = unsafe { &mut *cursor };
+    from_result(|| dump(&mut skb, portid, seq, net, cursor))
+}
+
+/// Writes one message per watch of the network namespace `net` whose
+/// identifier is `*cursor` or more, as many as fit; returns the skb's length.
+/// The cursor is the next identifier, not an index, so that a watch removed
+/// between two parts of the dump does not make the next part skip another.
+fn dump(
+    skb: &mut Skb<'_>,
+    portid: u32,
+    seq: u32,
+    net: *const bindings::net,
+    cursor: &mut c_ulong,
+) -> Result<c_int> {
+    let registry = REGISTRY.lock();
     let first = *cursor;
     let due = registry.watches.iter().filter(|w| w.id as c_ulong >= first);
     for (written, watch) in due.filter(|w| w.net() == net).enumerate() {
-        // SAFETY: `skb` is the dump's skb.
-        if let Err(e) = unsafe { watch.dump_state(skb, portid, seq) } {
+        if let Err(e) = watch.dump_state(skb, portid, seq) {
             // Full: continue in the next skb, unless not even one fits.
-            return if written > 0 {
-                // SAFETY: `skb` is valid.
-                unsafe { (*skb).len as c_int }
-            } else {
-                e.to_errno()
-            };
+            return if written > 0 { Ok(skb.len()) } else { Err(e) };
         }
         *cursor = watch.id as c_ulong + 1;
     }
-    // SAFETY: `skb` is valid.
-    unsafe { (*skb).len as c_int }
+    Ok(skb.len())
 }
 
 /// `fs_event_notify()`: see include/fs_events.h.
 ///
 /// # Safety
 ///
-/// `origin` and `message` (unless null) are NUL-terminated strings; `sb` is
-/// a superblock the caller holds, or null.
+/// - `origin` and `message` (unless null) are NUL-terminated strings.
+/// - `sb` is a superblock the caller holds, or null; it is only compared.
 #[no_mangle]
 unsafe extern "C" fn __fs_event_notify(
     sb: *const c_void,
@@ -297,16 +324,19 @@ unsafe extern "C" fn __fs_event_notify(
         // SAFETY: NUL-terminated by the function's contract.
         Some(unsafe { CStr::from_char_ptr(message) })
     };
+    from_result(|| notify(sb, origin, code, message))
+}
+
+/// Sends a report to every watch armed on `sb` that wants reports; returns
+/// how many took it.
+fn notify(sb: *const c_void, origin: &CStr, code: u32, message: Option<&CStr>) -> Result<c_int> {
     if message.is_some_and(|m| m.to_bytes().len() > crate::FS_EVENT_MESSAGE_MAX) {
-        return EINVAL.to_errno();
+        return Err(EINVAL);
     }
-    let watches = match snapshot() {
-        Ok(watches) => watches,
-        Err(e) => return e.to_errno(),
-    };
+    let watches = snapshot()?;
     let taken = watches
         .iter()
         .filter(|watch| watch.report(sb, code, message, origin))
         .count();
-    taken as c_int
+    Ok(taken as c_int)
 }

@@ -93,6 +93,7 @@ pub(crate) struct Band {
 }
 
 impl Band {
+    // INVARIANT: neither is set.
     pub(crate) const OFF: Band = Band {
         lower: Threshold::Off,
         upper: Threshold::Off,
@@ -126,6 +127,7 @@ impl Band {
             _ => false,
         };
         if ordered {
+            // INVARIANT: one is off, or both are in one unit and ordered.
             Ok(Band { lower, upper })
         } else {
             Err(EINVAL)

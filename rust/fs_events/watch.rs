@@ -9,48 +9,61 @@
 //! own locks ([`Watch::sb_gone`]) take no lock at all.
 
 use crate::{
-    config::{Classes, Config},
-    netlink::{EventSkb, Msg},
-    shim::{self, FsEventsMark},
-    threshold::{self, Crossing, Level},
-    uapi,
+    common::kthread::Waker,
+    config::{
+        Classes,
+        Config, //
+    },
+    netlink::{
+        EventSkb,
+        Msg,
+        Skb, //
+    },
+    shim::{
+        FsEventsMark,
+        FsIdentity,
+        Mark,
+        NetRef, //
+    },
+    threshold::{
+        self,
+        Crossing,
+        Level, //
+    },
+    trace,
+    uapi, //
 };
-use core::ptr;
 use kernel::{
-    bindings,
-    error::to_result,
-    new_mutex,
+    bindings, new_mutex,
     prelude::*,
     str::CString,
     sync::{
-        atomic::{Atomic, Relaxed},
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
         Arc, Mutex,
+    },
+    time::{
+        ClockSource,
+        Delta,
+        Instant,
+        Monotonic,
+        RealTime, //
     },
 };
 
-/// The filesystem a watch is armed on.
-///
-/// # Invariants
-///
-/// `mark` is attached by `fs_events_mark_attach()` and not yet detached; it
-/// holds one reference to the watch (from [`Arc::into_raw`]).
+/// The filesystem a watch is armed on: its mark, which holds a reference to
+/// the watch, and its identity.
 struct Armed {
-    mark: *mut FsEventsMark,
-    dev_major: u32,
-    dev_minor: u32,
-    fs_type: [u8; 32],
-}
-
-impl Armed {
-    fn fs_type(&self) -> &CStr {
-        CStr::from_bytes_until_nul(&self.fs_type).unwrap_or(c"")
-    }
+    mark: Mark,
+    id: FsIdentity,
 }
 
 /// One statfs reading.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Sample {
-    at_ms: u64,
+    at: Instant<Monotonic>,
     block_size: u32,
     blocks_free: u64,
     blocks_total: u64,
@@ -83,14 +96,23 @@ enum Event<'a> {
     Lost,
 }
 
+/// A watch's state, under its lock.
+///
+/// # Invariants
+///
+/// - `armed` is `Some` only while `config.path` is: the mark is on the
+///   filesystem mounted there.
+/// - While `armed` is `None`, `sample` is `None` and neither `space` nor
+///   `inodes` is low: a watch that is not armed has measured nothing.
+/// - `lost.count` is 0, or `lost.first_seq <= lost.last_seq <= seq`.
 pub(crate) struct Inner {
     pub(crate) config: Config,
     armed: Option<Armed>,
     sample: Option<Sample>,
     space: Level,
     inodes: Level,
-    /// When the next poll is due, in ms of CLOCK_MONOTONIC.
-    due_ms: u64,
+    /// When the next poll is due; `None`: at once.
+    due: Option<Instant<Monotonic>>,
     /// The interval the last poll chose.
     interval_ms: u32,
     /// The last sequence number used.
@@ -99,72 +121,46 @@ pub(crate) struct Inner {
     errors: u32,
 }
 
-// SAFETY: `Armed::mark` is only used under the watch's lock; the C side
-// allows any thread to detach or compare it.
-unsafe impl Send for Inner {}
-
 /// A watch, shared by its configfs directory, the registry and its mark.
-///
-/// # Invariants
-///
-/// `net` is a network namespace this watch holds a reference to.
-#[pin_data(PinnedDrop)]
+#[pin_data]
 pub(crate) struct Watch {
     pub(crate) id: u32,
     pub(crate) name: CString,
-    net: *mut bindings::net,
+    /// Where its events go.
+    net: NetRef,
+    /// Wakes the poller, which polls the watch.
+    poller: Arc<Waker>,
     /// The mark `fs_events_freeing_mark()` reported gone, as an address.
     gone_mark: Atomic<usize>,
     #[pin]
     pub(crate) inner: Mutex<Inner>,
 }
 
-// SAFETY: `net` is a counted reference, usable from any thread; the rest is
-// atomics and a mutex.
-unsafe impl Send for Watch {}
-// SAFETY: as for `Send`.
-unsafe impl Sync for Watch {}
-
-#[pinned_drop]
-impl PinnedDrop for Watch {
-    fn drop(self: Pin<&mut Self>) {
-        // SAFETY: our reference (type invariant), dropped once, here.
-        unsafe { shim::fs_events_net_put(self.net) };
-    }
-}
-
-/// Milliseconds of CLOCK_MONOTONIC.
-pub(crate) fn now_ms() -> u64 {
-    // SAFETY: no preconditions.
-    (unsafe { bindings::ktime_get() } / 1_000_000) as u64
-}
-
-/// Nanoseconds of CLOCK_REALTIME.
+/// Nanoseconds of `CLOCK_REALTIME`, for event timestamps.
 fn realtime_ns() -> u64 {
-    let mut ts = bindings::timespec64::default();
-    // SAFETY: `ts` is writable.
-    unsafe { bindings::ktime_get_real_ts64(&mut ts) };
-    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
+    RealTime::ktime_get() as u64
 }
 
 impl Watch {
-    /// A new, unarmed watch whose events go to the caller's network namespace.
-    pub(crate) fn new(id: u32, name: CString) -> Result<Arc<Watch>> {
-        // SAFETY: takes a reference the watch owns from here on.
-        let net = unsafe { shim::fs_events_net_get_current() };
-        let watch = Arc::pin_init(
+    /// A new, unarmed watch whose events go to the caller's network
+    /// namespace, polled by the thread `poller` wakes.
+    pub(crate) fn new(id: u32, name: CString, poller: Arc<Waker>) -> Result<Arc<Watch>> {
+        let net = NetRef::current()?;
+        Arc::pin_init(
             pin_init!(Watch {
                 id,
                 name,
                 net,
+                poller,
                 gone_mark: Atomic::new(0),
+                // INVARIANT: not armed, nothing measured, nothing lost.
                 inner <- new_mutex!(Inner {
                     config: Config::new(),
                     armed: None,
                     sample: None,
                     space: Level::default(),
                     inodes: Level::default(),
-                    due_ms: 0,
+                    due: None,
                     interval_ms: crate::config::INTERVAL_MS_DEFAULT,
                     seq: 0,
                     lost: Lost::default(),
@@ -172,16 +168,17 @@ impl Watch {
                 }),
             }),
             GFP_KERNEL,
-        );
-        if watch.is_err() {
-            // SAFETY: the reference taken above, which no watch owns.
-            unsafe { shim::fs_events_net_put(net) };
-        }
-        watch
+        )
     }
 
+    /// The network namespace the watch's events go to, for comparison.
     pub(crate) fn net(&self) -> *const bindings::net {
-        self.net
+        self.net.as_ptr()
+    }
+
+    /// Has the poller poll at once.
+    pub(crate) fn kick_poller(&self) {
+        self.poller.kick();
     }
 
     /// Arms the watch on the mount at `path`, or disarms it for `None`. The
@@ -191,40 +188,19 @@ impl Watch {
         let mut inner = self.inner.lock();
         let Some(path) = path else {
             inner.disarm();
+            // INVARIANT: no longer armed.
             inner.config.path = None;
             return Ok(());
         };
-        let cookie = Arc::into_raw(self.clone()).cast::<c_void>();
-        let mut armed = Armed {
-            mark: ptr::null_mut(),
-            dev_major: 0,
-            dev_minor: 0,
-            fs_type: [0; 32],
-        };
-        // SAFETY: `path` is NUL-terminated; the out-pointers are writable;
-        // `cookie` is a reference the mark owns once attached.
-        let ret = unsafe {
-            shim::fs_events_mark_attach(
-                path.as_char_ptr(),
-                cookie,
-                &mut armed.mark,
-                &mut armed.dev_major,
-                &mut armed.dev_minor,
-                armed.fs_type.as_mut_ptr().cast(),
-                armed.fs_type.len(),
-            )
-        };
-        if let Err(e) = to_result(ret) {
-            // SAFETY: not attached, so the reference from `into_raw` is still ours.
-            drop(unsafe { Arc::from_raw(cookie.cast::<Watch>()) });
-            return Err(e);
-        }
+        let (mark, id) = Mark::attach(&path, self.clone())?;
         inner.disarm();
         // Forget the old mark's address, which a new mark may reuse.
         self.gone_mark.store(0, Relaxed);
-        inner.armed = Some(armed);
+        // INVARIANT: armed with the path the mark was put for; `disarm`
+        // left nothing measured.
+        inner.armed = Some(Armed { mark, id });
         inner.config.path = Some(path);
-        inner.due_ms = 0;
+        inner.due = None;
         Ok(())
     }
 
@@ -237,8 +213,7 @@ impl Watch {
     /// filesystem is shutting down. Only notes it, for the next poll.
     pub(crate) fn sb_gone(&self, mark: *const FsEventsMark) {
         self.gone_mark.store(mark as usize, Relaxed);
-        // SAFETY: no preconditions.
-        unsafe { shim::fs_events_poller_kick() };
+        self.kick_poller();
     }
 
     /// An FS_ERROR report from the filesystem.
@@ -267,10 +242,7 @@ impl Watch {
         let Some(armed) = &inner.armed else {
             return false;
         };
-        // SAFETY: `mark` is attached (type invariant of `Armed`).
-        if unsafe { shim::fs_events_mark_sb(armed.mark) } != sb
-            || !inner.config.classes.contains(Classes::REPORT)
-        {
+        if armed.mark.sb() != sb || !inner.config.classes.contains(Classes::REPORT) {
             return false;
         }
         let event = Event::Report {
@@ -282,35 +254,37 @@ impl Watch {
         true
     }
 
-    /// Polls if due at `now_ms`; returns when the next poll is due, `None`
+    /// Polls if due at `now`; returns when the next poll is due, `None`
     /// when the watch is not armed.
-    pub(crate) fn poll_if_due(&self, now_ms: u64) -> Option<u64> {
+    pub(crate) fn poll_if_due(&self, now: Instant<Monotonic>) -> Option<Instant<Monotonic>> {
         let mut inner = self.inner.lock();
         let armed = inner.armed.as_ref()?;
-        if now_ms < inner.due_ms {
-            return Some(inner.due_ms);
+        if let Some(due) = inner.due {
+            if (due - now) > Delta::ZERO {
+                return Some(due);
+            }
         }
-        let mark = armed.mark;
         let path = inner.config.path.as_ref()?;
-        let mut st = shim::FsEventsStatfs::default();
-        let ret = if self.gone_mark.load(Relaxed) == mark as usize {
-            ESTALE.to_errno()
+        let st = if self.gone_mark.load(Relaxed) == armed.mark.as_ptr() as usize {
+            Err(ESTALE)
         } else {
-            // SAFETY: `path` is NUL-terminated, `mark` attached (type
-            // invariant of `Armed`), `st` writable.
-            unsafe { shim::fs_events_path_statfs(path.as_char_ptr(), mark, &mut st) }
+            armed.mark.statfs(path)
         };
-        if ret == ESTALE.to_errno() || ret == ENOENT.to_errno() {
-            self.unmounted(&mut inner);
-            return None;
-        }
-        if ret != 0 {
-            // A transient statfs failure (a network filesystem, say): retry.
-            inner.due_ms = now_ms + u64::from(inner.config.interval_ms);
-            return Some(inner.due_ms);
-        }
+        let st = match st {
+            Ok(st) => st,
+            Err(e) if e == ESTALE || e == ENOENT => {
+                self.unmounted(&mut inner);
+                return None;
+            }
+            Err(_) => {
+                // A transient statfs failure (a network filesystem, say): retry.
+                let due = now + Delta::from_millis(inner.config.interval_ms.into());
+                inner.due = Some(due);
+                return Some(due);
+            }
+        };
         let sample = Sample {
-            at_ms: now_ms,
+            at: now,
             block_size: st.block_size,
             blocks_free: st.blocks_free,
             blocks_total: st.blocks_total,
@@ -318,8 +292,9 @@ impl Watch {
             inodes_total: st.inodes_total,
             read_only: st.read_only,
         };
+        // INVARIANT: a sample of an armed watch.
         self.take_sample(&mut inner, sample);
-        Some(inner.due_ms)
+        inner.due
     }
 
     fn take_sample(&self, inner: &mut Inner, sample: Sample) {
@@ -359,7 +334,7 @@ impl Watch {
             self.emit(inner, Event::Lost, bindings::GFP_KERNEL);
         }
         let previous = previous.unwrap_or(sample);
-        let elapsed = sample.at_ms.saturating_sub(previous.at_ms);
+        let elapsed = (sample.at - previous.at).as_millis().max(0) as u64;
         let interval = inner.config.interval_ms;
         let next_space = threshold::next_interval(
             interval,
@@ -380,17 +355,14 @@ impl Watch {
             elapsed,
         );
         inner.interval_ms = next_space.min(next_inodes);
-        inner.due_ms = sample.at_ms + u64::from(inner.interval_ms);
-        // SAFETY: plain values.
-        unsafe {
-            shim::fs_events_trace_poll(
-                self.id,
-                sample.blocks_free,
-                sample.inodes_free,
-                sample.read_only,
-                inner.interval_ms,
-            )
-        };
+        inner.due = Some(sample.at + Delta::from_millis(inner.interval_ms.into()));
+        trace::poll(
+            self.id,
+            sample.blocks_free,
+            sample.inodes_free,
+            sample.read_only,
+            inner.interval_ms,
+        );
     }
 
     /// The watched mount is gone: report it and let go of the filesystem.
@@ -415,23 +387,23 @@ impl Watch {
         inner.seq += 1;
         let seq = inner.seq;
         let kind = event.kind();
-        // SAFETY: `net` is referenced (type invariant).
-        let ret = if unsafe { shim::fs_events_genl_has_listeners(self.net) } {
+        let ret = if self.net.has_listeners() {
             match self.build(inner, &event, seq, gfp) {
-                // SAFETY: `net` is referenced (type invariant).
-                Ok(skb) => unsafe { skb.multicast(self.net, gfp) },
+                Ok(skb) => skb.multicast(&self.net, gfp),
                 Err(e) => e.to_errno(),
             }
         } else {
             ESRCH.to_errno()
         };
-        // SAFETY: plain values.
-        unsafe { shim::fs_events_trace_emit(self.id, seq, kind, ret) };
+        trace::emit(self.id, seq, kind, ret);
         if matches!(event, Event::Lost) && (ret == 0 || ret == ESRCH.to_errno()) {
+            // INVARIANT: nothing lost.
             inner.lost = Lost::default();
         }
         // Without listeners nothing is lost: a new listener asks for the state.
         if ret != 0 && ret != ESRCH.to_errno() {
+            // INVARIANT: `seq` is the last sequence number, and the first
+            // lost one is set with the first loss.
             if inner.lost.count == 0 {
                 inner.lost.first_seq = seq;
             }
@@ -450,15 +422,15 @@ impl Watch {
         seq: u64,
         gfp: bindings::gfp_t,
     ) -> Result<EventSkb> {
-        let skb = EventSkb::new(gfp)?;
-        // SAFETY: `skb` is ours until sent or dropped.
-        let mut msg = unsafe { Msg::start(skb.as_ptr(), 0, 0, 0, uapi::FS_EVENTS_CMD_EVENT)? };
+        let mut event_skb = EventSkb::new(gfp)?;
+        let mut skb = event_skb.skb();
+        let mut msg = skb.start(0, 0, 0, uapi::FS_EVENTS_CMD_EVENT)?;
         let filled = self.put_event(&mut msg, inner, event, seq);
         msg.finish(filled)?;
-        Ok(skb)
+        Ok(event_skb)
     }
 
-    fn put_common(&self, msg: &mut Msg, inner: &Inner, kind: u32, seq: u64) -> Result {
+    fn put_common(&self, msg: &mut Msg<'_>, inner: &Inner, kind: u32, seq: u64) -> Result {
         msg.put_u64(uapi::FS_EVENTS_A_EVENT_SEQ, seq)?;
         msg.put_u64(uapi::FS_EVENTS_A_EVENT_TIMESTAMP, realtime_ns())?;
         msg.put_u32(uapi::FS_EVENTS_A_EVENT_TYPE, kind)?;
@@ -468,9 +440,9 @@ impl Watch {
             msg.put_str(uapi::FS_EVENTS_A_EVENT_PATH, path)?;
         }
         if let Some(armed) = &inner.armed {
-            msg.put_u32(uapi::FS_EVENTS_A_EVENT_DEV_MAJOR, armed.dev_major)?;
-            msg.put_u32(uapi::FS_EVENTS_A_EVENT_DEV_MINOR, armed.dev_minor)?;
-            msg.put_str(uapi::FS_EVENTS_A_EVENT_FS_TYPE, armed.fs_type())?;
+            msg.put_u32(uapi::FS_EVENTS_A_EVENT_DEV_MAJOR, armed.id.dev_major)?;
+            msg.put_u32(uapi::FS_EVENTS_A_EVENT_DEV_MINOR, armed.id.dev_minor)?;
+            msg.put_str(uapi::FS_EVENTS_A_EVENT_FS_TYPE, armed.id.fs_type())?;
         }
         if let Some(s) = &inner.sample {
             msg.put_u32(uapi::FS_EVENTS_A_EVENT_BLOCK_SIZE, s.block_size)?;
@@ -483,7 +455,7 @@ impl Watch {
         Ok(())
     }
 
-    fn put_event(&self, msg: &mut Msg, inner: &Inner, event: &Event<'_>, seq: u64) -> Result {
+    fn put_event(&self, msg: &mut Msg<'_>, inner: &Inner, event: &Event<'_>, seq: u64) -> Result {
         self.put_common(msg, inner, event.kind(), seq)?;
         match *event {
             Event::Crossing(_) | Event::ReadOnly(_) | Event::Unmount => Ok(()),
@@ -511,27 +483,14 @@ impl Watch {
     }
 
     /// Writes the watch's state as a get-state reply into a dump skb.
-    ///
-    /// # Safety
-    ///
-    /// `skb` must be the dump's valid skb.
-    pub(crate) unsafe fn dump_state(
-        &self,
-        skb: *mut bindings::sk_buff,
-        portid: u32,
-        seq: u32,
-    ) -> Result {
+    pub(crate) fn dump_state(&self, skb: &mut Skb<'_>, portid: u32, seq: u32) -> Result {
         let inner = self.inner.lock();
-        // SAFETY: `skb` is valid by the function's contract.
-        let mut msg = unsafe {
-            Msg::start(
-                skb,
-                portid,
-                seq,
-                bindings::NLM_F_MULTI,
-                uapi::FS_EVENTS_CMD_GET_STATE,
-            )?
-        };
+        let mut msg = skb.start(
+            portid,
+            seq,
+            bindings::NLM_F_MULTI,
+            uapi::FS_EVENTS_CMD_GET_STATE,
+        )?;
         let filled = (|| {
             self.put_common(
                 &mut msg,
@@ -564,9 +523,9 @@ impl Watch {
         if let Some(armed) = &inner.armed {
             f.write_fmt(fmt!(
                 " dev={}:{} fs_type={}",
-                armed.dev_major,
-                armed.dev_minor,
-                armed.fs_type().to_str().unwrap_or("?")
+                armed.id.dev_major,
+                armed.id.dev_minor,
+                armed.id.fs_type().to_str().unwrap_or("?")
             ))?;
         }
         if let Some(s) = &inner.sample {
@@ -605,11 +564,10 @@ impl Event<'_> {
 impl Inner {
     /// Lets go of the filesystem: detaches the mark and forgets the samples.
     fn disarm(&mut self) {
-        if let Some(armed) = self.armed.take() {
-            // SAFETY: attached (type invariant of `Armed`) and now forgotten.
-            // Its reference to the watch goes in fs_events_rs_mark_freed().
-            unsafe { shim::fs_events_mark_detach(armed.mark) };
-        }
+        // Dropping the mark detaches it; its reference to the watch goes in
+        // fs_events_rs_mark_freed().
+        self.armed = None;
+        // INVARIANT: not armed, and nothing measured.
         self.sample = None;
         self.space = Level::default();
         self.inodes = Level::default();
@@ -617,6 +575,6 @@ impl Inner {
 
     /// Configuration changed: poll at once, from a fresh baseline.
     pub(crate) fn reconfigured(&mut self) {
-        self.due_ms = 0;
+        self.due = None;
     }
 }

@@ -31,7 +31,8 @@ use crate::{
     },
     shim::{
         self,
-        ThermalCoolingDevice, //
+        Cdev,
+        CpuHotplugState, //
     },
     state::{
         Plan,
@@ -39,11 +40,13 @@ use crate::{
         State, //
     },
 };
-use core::ptr;
 use kernel::{
     bindings,
-    cpu::nr_cpu_ids,
-    error::from_err_ptr,
+    cpu::{
+        nr_cpu_ids,
+        CpuId, //
+    },
+    error::from_result,
     fmt,
     prelude::*,
     str::{
@@ -58,12 +61,13 @@ use kernel::{
         },
         Arc,
     },
+    types::ScopeGuard,
     ThisModule,
 };
 
 kernel::sync::global_lock! {
-    // SAFETY: `SessionGuard::new` initialises it in the module's init, before
-    // the cooling device, the hotplug callbacks and the parameters (through
+    // SAFETY: `start_session` initialises it in the module's init, before the
+    // cooling device, the hotplug callbacks and the parameters (through
     // `LIVE`) can reach it.
     unsafe(uninit) static CONTROL: Mutex<Control> = Control::new();
 }
@@ -74,20 +78,17 @@ static LIVE: Atomic<bool> = Atomic::new(false);
 
 pub(crate) struct Control {
     session: Session,
-    /// One per possible CPU number; threads point into it.
+    /// One per possible CPU number; threads share it.
     stats: Option<Arc<KVec<CpuStats>>>,
     /// Indexed like `stats`.
     threads: KVec<Option<Thread>>,
     /// Indexed like `stats`: between the hotplug startup and teardown
     /// callbacks.
     up: KVec<bool>,
-    cdev: CdevPtr,
+    /// The cooling device, while registered; shared with a parameter write
+    /// that updates it without [`CONTROL`].
+    cdev: Option<Arc<Cdev>>,
 }
-
-struct CdevPtr(*mut ThermalCoolingDevice);
-
-// SAFETY: the cooling device may be updated from any task.
-unsafe impl Send for CdevPtr {}
 
 impl Control {
     const fn new() -> Self {
@@ -96,7 +97,7 @@ impl Control {
             stats: None,
             threads: KVec::new(),
             up: KVec::new(),
-            cdev: CdevPtr(ptr::null_mut()),
+            cdev: None,
         }
     }
 
@@ -104,26 +105,26 @@ impl Control {
         matches!(self.threads.get(cpu as usize), Some(Some(_)))
     }
 
+    /// A new thread for `cpu`, not yet recorded in `threads`.
+    fn new_thread(&self, cpu: u32) -> Result<Thread> {
+        let stats = self.stats.clone().ok_or(EINVAL)?;
+        Thread::start(stats, cpu as usize)
+    }
+
     /// Starts the thread of `cpu` if it has none.
     fn start_thread(&mut self, cpu: u32) -> Result {
-        let index = cpu as usize;
-        let Some(stats) = self.stats.as_ref().and_then(|s| s.get(index)) else {
-            return Err(EINVAL);
-        };
         if self.has_thread(cpu) {
             return Ok(());
         }
-        // SAFETY: `stats` is in the `Arc` this `Control` holds until every
-        // thread has been stopped (`SessionGuard::drop`).
-        let thread = unsafe { Thread::start(stats)? };
-        self.threads[index] = Some(thread);
+        let thread = self.new_thread(cpu)?;
+        let slot = self.threads.get_mut(cpu as usize).ok_or(EINVAL)?;
+        *slot = Some(thread);
         Ok(())
     }
 
     fn stop_thread(&mut self, cpu: u32) {
-        if let Some(thread) = self.threads.get_mut(cpu as usize).and_then(Option::take) {
-            thread.stop();
-        }
+        // Dropping the thread stops it.
+        drop(self.threads.get_mut(cpu as usize).and_then(Option::take));
     }
 
     fn stop_all(&mut self) {
@@ -132,23 +133,19 @@ impl Control {
         }
     }
 
-    /// Starts a thread on every CPU of `mask` that is up; all or none.
+    /// Starts a thread on every CPU of `mask` that is up; all or none (on an
+    /// error, the threads started so far stop as `started` drops).
     fn start_all(&mut self, mask: &CpuSet) -> Result {
         let mut started = KVec::new();
         for cpu in 0..self.threads.len() as u32 {
             if !mask.contains(cpu) || !self.up[cpu as usize] || self.has_thread(cpu) {
                 continue;
             }
-            let pushed = started.push(cpu, GFP_KERNEL);
-            if let Err(e) = pushed
-                .map_err(Error::from)
-                .and_then(|()| self.start_thread(cpu))
-            {
-                for cpu in started.iter() {
-                    self.stop_thread(*cpu);
-                }
-                return Err(e);
-            }
+            started.reserve(1, GFP_KERNEL)?;
+            started.push((cpu, self.new_thread(cpu)?), GFP_KERNEL)?;
+        }
+        for (cpu, thread) in started {
+            self.threads[cpu as usize] = Some(thread);
         }
         Ok(())
     }
@@ -192,156 +189,112 @@ impl Control {
         Param::Cpumask.store(Value::Mask(*mask));
         Ok(())
     }
+
+    /// CPU `cpu` came online: during a session it gets its thread.
+    fn cpu_up(&mut self, cpu: u32) -> Result {
+        if let Some(up) = self.up.get_mut(cpu as usize) {
+            *up = true;
+        }
+        if self.session.state() == State::Clamping && params::cpumask().contains(cpu) {
+            self.start_thread(cpu)?;
+        }
+        Ok(())
+    }
+
+    /// CPU `cpu` is going offline: its thread stops.
+    fn cpu_down(&mut self, cpu: u32) {
+        if let Some(up) = self.up.get_mut(cpu as usize) {
+            *up = false;
+        }
+        self.stop_thread(cpu);
+    }
 }
 
 /// The session's per-CPU state, and on drop the end of the session: every
 /// thread stopped, the per-CPU state freed.
-pub(crate) struct SessionGuard;
+pub(crate) type SessionGuard = ScopeGuard<(), fn(())>;
 
-impl SessionGuard {
-    pub(crate) fn new() -> Result<Self> {
-        let nr = nr_cpu_ids();
-        let mut stats = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
-        let mut threads = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
-        let mut up = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
-        for cpu in 0..nr {
-            stats.push(CpuStats::new(cpu), GFP_KERNEL)?;
-            threads.push(None, GFP_KERNEL)?;
-            up.push(false, GFP_KERNEL)?;
-        }
-        let stats = Arc::new(stats, GFP_KERNEL)?;
-        // SAFETY: called once, from the module's init, before any use.
-        unsafe { CONTROL.init() };
-        let mut control = CONTROL.lock();
-        control.stats = Some(stats);
-        control.threads = threads;
-        control.up = up;
-        Ok(Self)
+/// Sets up the session's per-CPU state; the returned guard ends the session.
+pub(crate) fn start_session() -> Result<SessionGuard> {
+    let nr = nr_cpu_ids();
+    let mut stats = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
+    let mut threads = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
+    let mut up = KVec::with_capacity(nr as usize, GFP_KERNEL)?;
+    for cpu in 0..nr {
+        stats.push(
+            CpuStats::new(CpuId::from_u32(cpu).ok_or(EINVAL)?),
+            GFP_KERNEL,
+        )?;
+        threads.push(None, GFP_KERNEL)?;
+        up.push(false, GFP_KERNEL)?;
     }
+    let stats = Arc::new(stats, GFP_KERNEL)?;
+    // SAFETY: called once, from the module's init, before any use.
+    unsafe { CONTROL.init() };
+    let mut control = CONTROL.lock();
+    control.stats = Some(stats);
+    control.threads = threads;
+    control.up = up;
+    Ok(ScopeGuard::new_with_data((), end_session))
 }
 
-impl Drop for SessionGuard {
-    fn drop(&mut self) {
-        let mut control = CONTROL.lock();
-        control.stop_all();
-        params::set_target(0);
-        control.session = Session::new();
-        control.threads = KVec::new();
-        control.up = KVec::new();
-        control.stats = None;
-    }
+fn end_session(_: ()) {
+    let mut control = CONTROL.lock();
+    control.stop_all();
+    params::set_target(0);
+    control.session = Session::new();
+    control.threads = KVec::new();
+    control.up = KVec::new();
+    control.stats = None;
 }
 
 /// CPU hotplug callbacks: they track which CPUs are up; a CPU coming up
 /// during a session gets its thread, one going down loses it.
-pub(crate) struct Hotplug {
-    state: c_int,
+pub(crate) fn hotplug() -> Result<CpuHotplugState> {
+    // The callbacks only need `CONTROL`, initialised before.
+    CpuHotplugState::setup(c"powerclamp:online", cpu_up, cpu_down)
 }
 
-impl Hotplug {
-    pub(crate) fn new() -> Result<Self> {
-        // SAFETY: the name is static; the callbacks may be called from now
-        // (for every online CPU: invoke is true) until `drop`, and only need
-        // `CONTROL`, initialised before.
-        let state = unsafe {
-            bindings::__cpuhp_setup_state(
-                bindings::cpuhp_state_CPUHP_AP_ONLINE_DYN,
-                c"powerclamp:online".as_char_ptr(),
-                true,
-                Some(cpu_up),
-                Some(cpu_down),
-                false,
-            )
-        };
-        if state < 0 {
-            return Err(Error::from_errno(state));
-        }
-        Ok(Self { state })
-    }
-}
-
-impl Drop for Hotplug {
-    fn drop(&mut self) {
-        // SAFETY: `state` came from __cpuhp_setup_state(); no callback runs
-        // once this returns.
-        unsafe { bindings::__cpuhp_remove_state(self.state, false) };
-    }
-}
-
-/// # Safety
-///
-/// Called by the CPU hotplug core only, for a possible CPU.
-unsafe extern "C" fn cpu_up(cpu: c_uint) -> c_int {
-    let mut control = CONTROL.lock();
-    if let Some(up) = control.up.get_mut(cpu as usize) {
-        *up = true;
-    }
-    if control.session.state() == State::Clamping && params::cpumask().contains(cpu) {
+extern "C" fn cpu_up(cpu: c_uint) -> c_int {
+    if let Err(e) = CONTROL.lock().cpu_up(cpu) {
         // Refusing the CPU would be worse than not clamping it.
-        if let Err(e) = control.start_thread(cpu) {
-            pr_warn!("cpu {cpu} is not clamped: no thread ({e:?})\n");
-        }
+        pr_warn!("cpu {cpu} is not clamped: no thread ({e:?})\n");
     }
     0
 }
 
-/// # Safety
-///
-/// Called by the CPU hotplug core only, for a possible CPU.
-unsafe extern "C" fn cpu_down(cpu: c_uint) -> c_int {
-    let mut control = CONTROL.lock();
-    if let Some(up) = control.up.get_mut(cpu as usize) {
-        *up = false;
-    }
-    control.stop_thread(cpu);
+extern "C" fn cpu_down(cpu: c_uint) -> c_int {
+    CONTROL.lock().cpu_down(cpu);
     0
 }
 
-/// The registered `powerclamp` cooling device.
-pub(crate) struct CoolingDevice;
+/// The registered `powerclamp` cooling device: on drop, unregistered.
+pub(crate) type CoolingDevice = ScopeGuard<(), fn(())>;
 
-impl CoolingDevice {
-    pub(crate) fn new() -> Result<Self> {
-        // SAFETY: no precondition; the callbacks only need `CONTROL`.
-        let cdev = from_err_ptr(unsafe { shim::powerclamp_cdev_register() })?;
-        CONTROL.lock().cdev = CdevPtr(cdev);
-        Ok(Self)
-    }
+/// Registers the cooling device; its callbacks only need `CONTROL`.
+pub(crate) fn cooling_device() -> Result<CoolingDevice> {
+    let cdev = Arc::new(Cdev::register()?, GFP_KERNEL)?;
+    CONTROL.lock().cdev = Some(cdev);
+    Ok(ScopeGuard::new_with_data((), unregister_cooling_device))
 }
 
-impl Drop for CoolingDevice {
-    fn drop(&mut self) {
-        let cdev = core::mem::replace(&mut CONTROL.lock().cdev, CdevPtr(ptr::null_mut()));
-        // SAFETY: registered by `new`; unregistering waits for callbacks.
-        unsafe { shim::thermal_cooling_device_unregister(cdev.0) };
-    }
+fn unregister_cooling_device(_: ()) {
+    let cdev = CONTROL.lock().cdev.take();
+    // Unregistered here, without `CONTROL`, which its callbacks take.
+    drop(cdev);
 }
 
 /// Parameter writes reach the session while this exists.
-pub(crate) struct LiveParams {
-    module: &'static ThisModule,
+pub(crate) type LiveParams = ScopeGuard<&'static ThisModule, fn(&'static ThisModule)>;
+
+/// Lets parameter writes reach the session until the guard is dropped.
+pub(crate) fn live_params(module: &'static ThisModule) -> LiveParams {
+    set_live(module, true);
+    ScopeGuard::new_with_data(module, |module| set_live(module, false))
 }
 
-impl LiveParams {
-    pub(crate) fn new(module: &'static ThisModule) -> Self {
-        let this = Self { module };
-        this.set(true);
-        this
-    }
-
-    fn set(&self, live: bool) {
-        // SAFETY: the module outlives this; the lock is released below.
-        unsafe { bindings::kernel_param_lock(self.module.as_ptr()) };
-        LIVE.store(live, Release);
-        // SAFETY: taken above.
-        unsafe { bindings::kernel_param_unlock(self.module.as_ptr()) };
-    }
-}
-
-impl Drop for LiveParams {
-    fn drop(&mut self) {
-        self.set(false);
-    }
+fn set_live(module: &'static ThisModule, live: bool) {
+    shim::with_param_lock(module, || LIVE.store(live, Release));
 }
 
 #[no_mangle]
@@ -356,13 +309,11 @@ extern "C" fn powerclamp_rs_cur_state() -> c_ulong {
 
 #[no_mangle]
 extern "C" fn powerclamp_rs_set_cur_state(state: c_ulong) -> c_int {
-    let Ok(target) = u32::try_from(state) else {
-        return EINVAL.to_errno();
-    };
-    match CONTROL.lock().set_target(target) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| {
+        let target = u32::try_from(state).map_err(|_| EINVAL)?;
+        CONTROL.lock().set_target(target)?;
+        Ok(0)
+    })
 }
 
 /// # Safety
@@ -372,10 +323,10 @@ extern "C" fn powerclamp_rs_set_cur_state(state: c_ulong) -> c_int {
 unsafe extern "C" fn powerclamp_rs_param_set(name: *const c_char, val: *const c_char) -> c_int {
     // SAFETY: the caller's promise.
     let (name, val) = unsafe { (CStr::from_char_ptr(name), CStr::from_char_ptr(val)) };
-    match param_set(name.to_bytes(), val.to_bytes()) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| {
+        param_set(name.to_bytes(), val.to_bytes())?;
+        Ok(0)
+    })
 }
 
 fn param_set(name: &[u8], text: &[u8]) -> Result {
@@ -394,11 +345,13 @@ fn param_set(name: &[u8], text: &[u8]) -> Result {
                     return Err(EBUSY);
                 }
                 param.store(value);
-                control.cdev.0
+                control.cdev.clone()
             };
-            // SAFETY: `LIVE` is set, so the device stays registered while
-            // this parameter write holds the parameter lock.
-            unsafe { shim::thermal_cooling_device_update(cdev) };
+            // Without `CONTROL`: the update takes the device's lock, which
+            // its callbacks hold while they take `CONTROL`.
+            if let Some(cdev) = cdev {
+                cdev.update();
+            }
             Ok(())
         }
         // The threads read them at their next period.
@@ -411,22 +364,26 @@ fn param_set(name: &[u8], text: &[u8]) -> Result {
 
 /// # Safety
 ///
-/// `name` is NUL-terminated; `buffer` holds `PAGE_SIZE` bytes.
+/// - `name` is NUL-terminated.
+/// - `buffer` holds `PAGE_SIZE` bytes, which nothing else uses during the
+///   call.
 #[no_mangle]
 unsafe extern "C" fn powerclamp_rs_param_get(name: *const c_char, buffer: *mut c_char) -> c_int {
     // SAFETY: the caller's promise.
     let name = unsafe { CStr::from_char_ptr(name) };
-    let Some(param) = Param::from_name(name.to_bytes()) else {
-        return EINVAL.to_errno();
-    };
-    let len = bindings::PAGE_SIZE;
-    // SAFETY: the caller's promise; nothing else uses the buffer meanwhile.
-    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), len) };
+    // SAFETY: the caller's promise.
+    let buffer =
+        unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), bindings::PAGE_SIZE) };
+    from_result(|| param_get(name.to_bytes(), buffer))
+}
+
+/// Writes the parameter `name` as reading it shows it; returns the length.
+fn param_get(name: &[u8], buffer: &mut [u8]) -> Result<c_int> {
+    let param = Param::from_name(name).ok_or(EINVAL)?;
     let mut f = Formatter::new(buffer);
-    if param.write(&mut f, nr_cpu_ids()).is_err() || fmt::Write::write_char(&mut f, '\n').is_err() {
-        return EINVAL.to_errno();
-    }
-    f.bytes_written() as c_int
+    param.write(&mut f, nr_cpu_ids()).map_err(|_| EINVAL)?;
+    fmt::Write::write_char(&mut f, '\n').map_err(|_| EINVAL)?;
+    Ok(f.bytes_written() as c_int)
 }
 
 /// `/sys/kernel/debug/powerclamp/status`: one `key=value` line.

@@ -4,33 +4,47 @@
 //! `SCHED_FIFO`, bound to its CPU, each running its own [`Controller`].
 
 use crate::{
+    common::kthread::{
+        Current,
+        KThread,
+        Spec,
+        Waker, //
+    },
     controller::{
         self,
         Controller, //
     },
     params,
-    shim, //
-};
-use core::ptr::{
-    self,
-    NonNull, //
+    shim::{
+        self,
+        MigrationDisabled, //
+    },
+    trace, //
 };
 use kernel::{
-    bindings,
-    error::from_err_ptr,
+    cpu::CpuId,
     fmt,
     prelude::*,
-    sync::atomic::{
-        Atomic,
-        Relaxed, //
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Arc,
     },
-    time::NSEC_PER_MSEC,
+    time::{
+        hrtimer::HrTimerExpires,
+        Delta,
+        Instant,
+        Monotonic,
+        NSEC_PER_MSEC, //
+    },
 };
 
 /// One CPU's statistics, written by its thread, read by debugfs. They
 /// accumulate over every clamping session since the module loaded.
 pub(crate) struct CpuStats {
-    cpu: u32,
+    cpu: CpuId,
     /// Idle share `/proc/stat` showed over the last window, basis points.
     achieved: Atomic<u32>,
     /// Idle accounted over the last window's wall-clock time, basis points.
@@ -52,7 +66,7 @@ pub(crate) struct CpuStats {
 }
 
 impl CpuStats {
-    pub(crate) fn new(cpu: u32) -> Self {
+    pub(crate) fn new(cpu: CpuId) -> Self {
         Self {
             cpu,
             achieved: Atomic::new(0),
@@ -77,7 +91,7 @@ impl CpuStats {
         f.write_fmt(fmt!(
             "cpu={} thread={} target={} achieved={} idle_of_wall={} share={} \
              compensation={} injections={} skipped={} windows={} injected_us={} lost_us={}\n",
-            self.cpu,
+            self.cpu.as_u32(),
             if running { "running" } else { "none" },
             Percent(target * 100),
             Percent(self.achieved.load(Relaxed)),
@@ -97,9 +111,23 @@ impl CpuStats {
         self.compensation.store(controller.compensation(), Relaxed);
     }
 
-    /// The thread's life: one period after another until `kthread_stop()`.
-    fn run(&self) {
-        let cpu = self.cpu;
+    /// The thread's function. The thread stays on its CPU for its whole life,
+    /// so that a CPU going offline never pushes it elsewhere
+    /// (sched_cpu_deactivate() precedes the hotplug callback that stops it)
+    /// where play_idle_precise() would warn and idle the wrong CPU. Hotplug
+    /// waits for pinned tasks only after that callback.
+    fn thread_main(&self, thread: &Current<'_>) {
+        let _pinned = MigrationDisabled::new();
+        // A thread woken while its CPU went down runs wherever the scheduler
+        // put it; it only waits for the CPU's teardown callback to stop it.
+        if CpuId::current() == self.cpu {
+            self.run(thread);
+        }
+    }
+
+    /// The thread's life: one period after another until it is stopped.
+    fn run(&self, thread: &Current<'_>) {
+        let cpu = self.cpu.as_u32();
         let Some(mut controller) = Controller::new(params::target() * 100) else {
             return;
         };
@@ -114,33 +142,29 @@ impl CpuStats {
                 window = None;
             }
             let period = controller.period_ns(duration_ns);
-            let next = (now_ns() / period + 1) * period;
-            // SAFETY: called from this kthread, as the function requires.
-            if !unsafe { shim::powerclamp_sleep_until(next) } {
+            let next = next_period(Instant::now(), Delta::from_nanos(period as i64));
+            if !thread.sleep_until(Some(next)) {
                 return;
             }
             match &mut window {
                 Some(w) if w.periods >= params::window_size() => {
-                    let (achieved, of_wall) = w.close(cpu);
+                    let (achieved, of_wall) = w.close(self.cpu);
                     let adjustment = controller.adjust(achieved);
                     self.achieved.store(adjustment.achieved, Relaxed);
                     self.idle_of_wall.store(of_wall, Relaxed);
                     self.windows.fetch_add(1, Relaxed);
                     self.publish(&controller);
-                    // SAFETY: plain values; the event copies them.
-                    unsafe {
-                        shim::powerclamp_trace_adjust(
-                            cpu,
-                            controller.target(),
-                            adjustment.achieved,
-                            adjustment.share_before,
-                            adjustment.share_after,
-                        )
-                    };
-                    *w = Window::open(cpu);
+                    trace::adjust(
+                        cpu,
+                        controller.target(),
+                        adjustment.achieved,
+                        adjustment.share_before,
+                        adjustment.share_after,
+                    );
+                    *w = Window::open(self.cpu);
                 }
                 Some(_) => {}
-                None => window = Some(Window::open(cpu)),
+                None => window = Some(Window::open(self.cpu)),
             }
             let idle = controller.idle_ns(period);
             if idle == 0 {
@@ -154,42 +178,55 @@ impl CpuStats {
         }
     }
 
+    /// Forces idle for `requested_ns` (above 0).
     fn inject(&self, requested_ns: u64) {
-        let cpu = self.cpu;
-        // SAFETY: plain values; the event copies them.
-        unsafe { shim::powerclamp_trace_inject_start(cpu, requested_ns) };
-        let before = CpuTimes::now(cpu);
-        // SAFETY: this thread meets play_idle_precise()'s requirements: a
-        // kthread (no mm) bound to one CPU by kthread_create_on_cpu(), which
-        // also set PF_NO_SETAFFINITY, SCHED_FIFO from `Thread::start`, and a
-        // duration above 0. u64::MAX lets cpuidle pick its deepest state.
-        unsafe { bindings::play_idle_precise(requested_ns, u64::MAX) };
-        let after = CpuTimes::now(cpu);
-        let actual = after.wall.saturating_sub(before.wall);
+        let cpu = self.cpu.as_u32();
+        trace::inject_start(cpu, requested_ns);
+        let before = CpuTimes::now(self.cpu);
+        // SAFETY:
+        // - This is a kidle_inject thread (`run` runs from `thread_main`
+        //   only): a kthread, bound to one CPU by kthread_create_on_cpu()
+        //   (which sets PF_NO_SETAFFINITY), `SCHED_FIFO` (`Thread::start`),
+        //   with migration disabled (`thread_main`).
+        // - `requested_ns` is above 0 (`run` skips 0).
+        unsafe { shim::play_idle_precise(requested_ns) };
+        let after = CpuTimes::now(self.cpu);
+        let actual = nanos(after.wall - before.wall);
         let idle = after.idle.saturating_sub(before.idle);
         self.injections.fetch_add(1, Relaxed);
         self.injected_ns.fetch_add(actual, Relaxed);
         self.lost_ns.fetch_add(actual.saturating_sub(idle), Relaxed);
-        // SAFETY: plain values; the event copies them.
-        unsafe { shim::powerclamp_trace_inject_end(cpu, requested_ns, actual, idle) };
+        trace::inject_end(cpu, requested_ns, actual, idle);
     }
+}
+
+/// The first multiple of `period` on `CLOCK_MONOTONIC` after `now`: every
+/// CPU's periods start on the same grid, so that the CPUs idle together.
+fn next_period(now: Instant<Monotonic>, period: Delta) -> Instant<Monotonic> {
+    // The time since boot; `HrTimerExpires` is how the kernel crate gives an
+    // instant's `ktime_t`.
+    let since_boot = Delta::from_nanos(HrTimerExpires::as_nanos(&now));
+    now + (period * (since_boot / period + 1) - since_boot)
+}
+
+/// The nanoseconds of a span, 0 if it is negative.
+fn nanos(delta: Delta) -> u64 {
+    delta.as_nanos().max(0) as u64
 }
 
 /// One CPU's time as `/proc/stat` counts it, and the wall clock.
 #[derive(Clone, Copy)]
 struct CpuTimes {
-    wall: u64,
+    wall: Instant<Monotonic>,
     idle: u64,
     total: u64,
 }
 
 impl CpuTimes {
-    fn now(cpu: u32) -> Self {
-        let (mut idle, mut total) = (0, 0);
-        // SAFETY: `cpu` is a possible CPU; both pointers are valid for writes.
-        unsafe { shim::powerclamp_cpu_times(cpu, &mut idle, &mut total) };
+    fn now(cpu: CpuId) -> Self {
+        let (idle, total) = shim::cpu_times(cpu);
         Self {
-            wall: now_ns(),
+            wall: Instant::now(),
             idle,
             total,
         }
@@ -204,7 +241,7 @@ struct Window {
 }
 
 impl Window {
-    fn open(cpu: u32) -> Self {
+    fn open(cpu: CpuId) -> Self {
         Self {
             start: CpuTimes::now(cpu),
             periods: 0,
@@ -213,100 +250,40 @@ impl Window {
 
     /// The idle share `/proc/stat` shows for the window (what the controller
     /// steers), and the accounted idle over the wall-clock time.
-    fn close(&self, cpu: u32) -> (u32, u32) {
+    fn close(&self, cpu: CpuId) -> (u32, u32) {
         let end = CpuTimes::now(cpu);
         let idle = end.idle.saturating_sub(self.start.idle);
         (
             controller::share_of(idle, end.total.saturating_sub(self.start.total)),
-            controller::share_of(idle, end.wall.saturating_sub(self.start.wall)),
+            controller::share_of(idle, nanos(end.wall - self.start.wall)),
         )
     }
 }
 
-fn now_ns() -> u64 {
-    // SAFETY: ktime_get() may be called from any context.
-    unsafe { bindings::ktime_get() as u64 }
-}
-
-/// "Never" for [`shim::powerclamp_sleep_until`].
-const KTIME_MAX: u64 = i64::MAX as u64;
-
-/// # Safety
-///
-/// `data` is the `CpuStats` given by [`Thread::start`], valid until the
-/// thread has been stopped.
-unsafe extern "C" fn thread_main(data: *mut c_void) -> c_int {
-    // SAFETY: `Thread::start` passes a `CpuStats` that outlives the thread:
-    // its owner stops the thread (`Thread::stop`) before dropping it.
-    let stats = unsafe { &*data.cast::<CpuStats>() };
-    // Pinned for its whole life, so that a CPU going offline never pushes the
-    // thread elsewhere (sched_cpu_deactivate() precedes the hotplug callback
-    // that stops it) where play_idle_precise() would warn and idle the wrong
-    // CPU. Hotplug waits for pinned tasks only after that callback.
-    // SAFETY: paired with migrate_enable() below, in the same task.
-    unsafe { bindings::migrate_disable() };
-    // A thread woken while its CPU went down runs wherever the scheduler put
-    // it; it only waits for the CPU's teardown callback to stop it.
-    // SAFETY: reading the current CPU has no precondition.
-    if unsafe { bindings::raw_smp_processor_id() } == stats.cpu {
-        stats.run();
-    }
-    // SAFETY: see migrate_disable() above.
-    unsafe { bindings::migrate_enable() };
-    // kthread_stop() may be called only once the thread has returned.
-    // SAFETY: called from this kthread.
-    while !unsafe { bindings::kthread_should_stop() } {
-        // SAFETY: from this kthread; returns when kthread_stop() wakes it.
-        unsafe { shim::powerclamp_sleep_until(KTIME_MAX) };
-    }
-    0
-}
-
-/// A running injection thread.
-///
-/// # Invariants
-///
-/// `task` is a kthread created by `kthread_create_on_cpu()` and not yet
-/// stopped; the `CpuStats` it was given outlives it.
+/// A running injection thread, stopped when dropped.
 pub(crate) struct Thread {
-    task: NonNull<bindings::task_struct>,
+    _kthread: KThread,
 }
-
-// SAFETY: the task pointer may be used (to stop the thread) from any task.
-unsafe impl Send for Thread {}
 
 impl Thread {
-    /// Starts `kidle_inject/<cpu>`, which reads its settings from [`params`].
+    /// Starts `kidle_inject/<cpu>` for the CPU of `stats[index]`; it reads its
+    /// settings from [`params`] and keeps `stats[index]` up to date.
     ///
-    /// # Safety
-    ///
-    /// `stats` must outlive the returned [`Thread`]'s [`Thread::stop`].
-    pub(crate) unsafe fn start(stats: &CpuStats) -> Result<Self> {
-        // SAFETY: the name format is the "name%u" kthread_create_on_cpu()
-        // requires; `stats` outlives the thread (the caller's promise).
-        let task = from_err_ptr(unsafe {
-            bindings::kthread_create_on_cpu(
-                Some(thread_main),
-                ptr::from_ref(stats).cast_mut().cast(),
-                stats.cpu,
-                c"kidle_inject/%u".as_char_ptr(),
-            )
+    /// `EINVAL` when `stats` has no such entry.
+    pub(crate) fn start(stats: Arc<KVec<CpuStats>>, index: usize) -> Result<Self> {
+        let cpu = stats.get(index).ok_or(EINVAL)?.cpu;
+        let spec = Spec {
+            name: c"kidle_inject/%u",
+            cpu: Some(cpu.as_u32()),
+            fifo: true,
+        };
+        let waker = Arc::pin_init(Waker::new(), GFP_KERNEL)?;
+        let thread = KThread::start(spec, waker, move |thread| {
+            if let Some(stats) = stats.get(index) {
+                stats.thread_main(thread);
+            }
         })?;
-        let task = NonNull::new(task).ok_or(ENOMEM)?;
-        // SAFETY: `task` is a new, not yet started kthread.
-        unsafe {
-            bindings::sched_set_fifo(task.as_ptr());
-            bindings::wake_up_process(task.as_ptr());
-        }
-        // INVARIANT: created and not stopped.
-        Ok(Self { task })
-    }
-
-    /// Stops the thread and waits until it has exited.
-    pub(crate) fn stop(self) {
-        // SAFETY: by the invariant the kthread exists and returns only after
-        // kthread_should_stop(), so kthread_stop() may be called once.
-        unsafe { bindings::kthread_stop(self.task.as_ptr()) };
+        Ok(Self { _kthread: thread })
     }
 }
 

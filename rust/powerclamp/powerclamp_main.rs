@@ -20,6 +20,13 @@ use kernel::{
     prelude::*,
 };
 
+/// Support shared by the modules, the parts this one uses.
+#[path = "../common"]
+mod common {
+    pub(crate) mod kthread;
+    pub(crate) mod trace;
+}
+
 mod clamp;
 mod controller;
 mod injector;
@@ -27,6 +34,7 @@ mod mask;
 mod params;
 mod shim;
 mod state;
+mod trace;
 
 module! {
     type: Powerclamp,
@@ -41,7 +49,7 @@ module! {
 struct Powerclamp {
     _params: clamp::LiveParams,
     _cdev: clamp::CoolingDevice,
-    _hotplug: clamp::Hotplug,
+    _hotplug: shim::CpuHotplugState,
     _session: clamp::SessionGuard,
     _cpus: Pin<KBox<File<()>>>,
     _status: Pin<KBox<File<()>>>,
@@ -50,7 +58,7 @@ struct Powerclamp {
 
 impl kernel::Module for Powerclamp {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let session = clamp::SessionGuard::new()?;
+        let session = clamp::start_session()?;
         let dir = Dir::new(c"powerclamp");
         let status = KBox::pin_init(
             dir.read_callback_file(c"status", (), &|(): &(), f| clamp::write_status(f)),
@@ -60,10 +68,10 @@ impl kernel::Module for Powerclamp {
             dir.read_callback_file(c"cpus", (), &|(): &(), f| clamp::write_cpus(f)),
             GFP_KERNEL,
         )?;
-        let hotplug = clamp::Hotplug::new()?;
-        let cdev = clamp::CoolingDevice::new()?;
+        let hotplug = clamp::hotplug()?;
+        let cdev = clamp::cooling_device()?;
         Ok(Powerclamp {
-            _params: clamp::LiveParams::new(module),
+            _params: clamp::live_params(module),
             _cdev: cdev,
             _hotplug: hotplug,
             _session: session,

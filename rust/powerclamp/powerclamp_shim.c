@@ -2,49 +2,23 @@
 /*
  * powerclamp_shim.c - the parts of powerclamp that only C can write.
  *
- * - Trace events: TRACE_EVENT() is preprocessor work, and the kernel crate's
- *   declare_trace! reaches only events its own bindings include.
  * - The cooling device ops: struct thermal_cooling_device_ops is not in the
  *   kernel crate's bindings.
  * - Run-time writable module parameters: the Rust module! macro makes
  *   load-time-only ones (perm 0), and intel_powerclamp's users write
  *   /sys/module/<module>/parameters/ at run time.
- * - The threads' sleep, which needs the set_current_state() macro.
+ * - The CPU time counters: kcpustat_cpu_fetch() is static inline.
  *
- * Everything else, validation included, is Rust.
+ * The trace events are instantiated by powerclamp_trace.c. Everything else,
+ * validation included, is Rust.
  */
 
-#include <linux/hrtimer.h>
 #include <linux/kernel_stat.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/sched.h>
 #include <linux/thermal.h>
 
-#define CREATE_TRACE_POINTS
-#include "powerclamp_trace.h"
 #include "powerclamp_shim.h"
-
-void powerclamp_trace_inject_start(unsigned int cpu, u64 requested_ns)
-{
-	trace_powerclamp_inject_start(cpu, requested_ns);
-}
-
-void powerclamp_trace_inject_end(unsigned int cpu, u64 requested_ns,
-				 u64 actual_ns, u64 idle_ns)
-{
-	trace_powerclamp_inject_end(cpu, requested_ns, actual_ns, idle_ns);
-}
-
-void powerclamp_trace_adjust(unsigned int cpu, unsigned int target_bp,
-			     unsigned int achieved_bp,
-			     unsigned int share_before_bp,
-			     unsigned int share_after_bp)
-{
-	trace_powerclamp_adjust(cpu, target_bp, achieved_bp, share_before_bp,
-				share_after_bp);
-}
 
 static int powerclamp_get_max_state(struct thermal_cooling_device *cdev,
 				    unsigned long *state)
@@ -76,22 +50,6 @@ struct thermal_cooling_device *powerclamp_cdev_register(void)
 {
 	return thermal_cooling_device_register("powerclamp", NULL,
 					       &powerclamp_cooling_ops);
-}
-
-bool powerclamp_sleep_until(u64 expires_ns)
-{
-	ktime_t expires = ns_to_ktime(expires_ns);
-
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop()) {
-			__set_current_state(TASK_RUNNING);
-			return false;
-		}
-		/* 0 once the time has come; -EINTR after an early wake-up. */
-		if (!schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS))
-			return true;
-	}
 }
 
 void powerclamp_cpu_times(unsigned int cpu, u64 *idle_ns, u64 *total_ns)

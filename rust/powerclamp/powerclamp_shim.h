@@ -2,7 +2,7 @@
 /*
  * powerclamp_shim.h - the C side of powerclamp and what it calls in Rust.
  *
- * Keep in sync with the extern blocks of rust/powerclamp/shim.rs.
+ * Keep in sync with the extern block of rust/powerclamp/shim.rs.
  */
 #ifndef _POWERCLAMP_SHIM_H
 #define _POWERCLAMP_SHIM_H
@@ -10,15 +10,6 @@
 #include <linux/types.h>
 
 struct thermal_cooling_device;
-
-/* Trace event wrappers; see powerclamp_trace.h. Context: any. */
-void powerclamp_trace_inject_start(unsigned int cpu, u64 requested_ns);
-void powerclamp_trace_inject_end(unsigned int cpu, u64 requested_ns,
-				 u64 actual_ns, u64 idle_ns);
-void powerclamp_trace_adjust(unsigned int cpu, unsigned int target_bp,
-			     unsigned int achieved_bp,
-			     unsigned int share_before_bp,
-			     unsigned int share_after_bp);
 
 /**
  * powerclamp_cdev_register() - register the "powerclamp" cooling device.
@@ -29,18 +20,6 @@ void powerclamp_trace_adjust(unsigned int cpu, unsigned int target_bp,
  * Return: the device, or an ERR_PTR() from thermal_cooling_device_register().
  */
 struct thermal_cooling_device *powerclamp_cdev_register(void);
-
-/**
- * powerclamp_sleep_until() - sleep until an absolute CLOCK_MONOTONIC time.
- * @expires_ns: when to wake up, as ktime_get() counts.
- *
- * set_current_state() is a macro, hence C. Called by the injection threads
- * only; kthread_stop() ends the sleep early.
- *
- * Context: kthread; sleeps.
- * Return: false when the thread has been asked to stop.
- */
-bool powerclamp_sleep_until(u64 expires_ns);
 
 /**
  * powerclamp_cpu_times() - the CPU time of one CPU as /proc/stat counts it.

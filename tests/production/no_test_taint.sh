@@ -16,10 +16,14 @@ taint_test() {
 	echo $(($(cat /proc/sys/kernel/tainted) >> TAINT_TEST & 1))
 }
 
-# layout_check is a test module (the bindings layout check), not a product.
+# layout_check (the bindings layout check) and kmods_common (the shared
+# support's KUnit suites) are test modules, not products.
 products=
 for m in $KMODS_MODULES; do
-	[ "$m" = layout_check ] || products="$products $m"
+	case $m in
+	layout_check | kmods_common) ;;
+	*) products="$products $m" ;;
+	esac
 done
 set -- $products
 
