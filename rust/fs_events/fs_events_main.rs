@@ -19,8 +19,11 @@ use kernel::{
 #[path = "../common"]
 mod common {
     pub(crate) mod kthread;
+    pub(crate) mod text;
     pub(crate) mod trace;
 }
+
+use common::text::format_into;
 
 mod config;
 mod netlink;
@@ -124,9 +127,7 @@ impl configfs::AttributeOperations<0> for Root {
     type Data = Root;
 
     fn show(_root: &Root, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
-        let mut f = kernel::str::Formatter::new(page);
-        registry::write_stats(&mut f).map_err(|_| EINVAL)?;
-        Ok(f.bytes_written())
+        format_into(page, registry::write_stats)
     }
 }
 
@@ -145,10 +146,9 @@ impl PinnedDrop for WatchDir {
 
 /// Writes `value` and a newline into a configfs page.
 fn show_line(page: &mut [u8; PAGE_SIZE], value: impl kernel::fmt::Display) -> Result<usize> {
-    use kernel::fmt::Write;
-    let mut f = kernel::str::Formatter::new(page);
-    f.write_fmt(fmt!("{value}\n")).map_err(|_| EINVAL)?;
-    Ok(f.bytes_written())
+    format_into(page, |f| {
+        kernel::fmt::Write::write_fmt(f, fmt!("{value}\n"))
+    })
 }
 
 /// Applies a validated change to a watch's configuration and has it polled
@@ -251,8 +251,6 @@ impl configfs::AttributeOperations<7> for WatchDir {
     type Data = WatchDir;
 
     fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
-        let mut f = kernel::str::Formatter::new(page);
-        dir.watch.write_state(&mut f).map_err(|_| EINVAL)?;
-        Ok(f.bytes_written())
+        format_into(page, |f| dir.watch.write_state(f))
     }
 }

@@ -19,6 +19,7 @@
 //! is called with [`CONTROL`] released.
 
 use crate::{
+    common::text::format_into,
     injector::{
         CpuStats,
         Thread, //
@@ -49,10 +50,7 @@ use kernel::{
     error::from_result,
     fmt,
     prelude::*,
-    str::{
-        CStr,
-        Formatter, //
-    },
+    str::CStr,
     sync::{
         atomic::{
             Acquire,
@@ -380,10 +378,11 @@ unsafe extern "C" fn powerclamp_rs_param_get(name: *const c_char, buffer: *mut c
 /// Writes the parameter `name` as reading it shows it; returns the length.
 fn param_get(name: &[u8], buffer: &mut [u8]) -> Result<c_int> {
     let param = Param::from_name(name).ok_or(EINVAL)?;
-    let mut f = Formatter::new(buffer);
-    param.write(&mut f, nr_cpu_ids()).map_err(|_| EINVAL)?;
-    fmt::Write::write_char(&mut f, '\n').map_err(|_| EINVAL)?;
-    Ok(f.bytes_written() as c_int)
+    let len = format_into(buffer, |f| {
+        param.write(f, nr_cpu_ids())?;
+        fmt::Write::write_char(f, '\n')
+    })?;
+    Ok(len as c_int)
 }
 
 /// `/sys/kernel/debug/powerclamp/status`: one `key=value` line.

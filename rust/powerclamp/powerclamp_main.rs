@@ -24,6 +24,7 @@ use kernel::{
 #[path = "../common"]
 mod common {
     pub(crate) mod kthread;
+    pub(crate) mod text;
     pub(crate) mod trace;
 }
 

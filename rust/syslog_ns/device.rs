@@ -16,7 +16,10 @@
 //!   gets one.
 
 use crate::{
-    common::miscdev::{FileOps, MiscRegistration, Opened, Opening, PollTable},
+    common::{
+        miscdev::{FileOps, MiscRegistration, Opened, Opening, PollTable},
+        text::format_into,
+    },
     kmsg::{self, FORMATTED_MAX},
     log::{self, Log, Source, LEVEL_WARNING},
     params,
@@ -32,6 +35,7 @@ use core::{
 use kernel::{
     bindings,
     error::{from_result, to_result},
+    fmt::Write,
     fs::File,
     iov::{IovIterDest, IovIterSource},
     module::this_module,
@@ -137,15 +141,13 @@ fn report_suppressed(log: &Log, count: u64) {
     let mut comm = [0u8; 16];
     let comm = core::str::from_utf8(shim::current_comm(&mut comm)).unwrap_or("?");
     let mut text = [0u8; 96];
-    let mut f = kernel::str::Formatter::new(&mut text);
-    let _ = core::fmt::Write::write_fmt(
-        &mut f,
-        format_args!(
-            "{}: {} output lines suppressed due to ratelimiting",
-            comm, count
-        ),
-    );
-    let len = f.bytes_written();
+    let Ok(len) = format_into(&mut text, |f| {
+        f.write_fmt(fmt!(
+            "{comm}: {count} output lines suppressed due to ratelimiting"
+        ))
+    }) else {
+        return;
+    };
     let _ = log.store(LEVEL_WARNING, 0, &text[..len], Source::Module);
 }
 

@@ -12,6 +12,7 @@
 //! destroying logs is serialised by [`TABLE_LOCK`].
 
 use crate::{
+    common::text::format_into,
     ratelimit::{RateLimit, Verdict},
     ringbuf::{Meta, RingBuffer, WriteError, MAX_TEXT},
     shim::{self, Waiters},
@@ -19,6 +20,7 @@ use crate::{
 };
 use core::ptr;
 use kernel::{
+    fmt::Write,
     prelude::*,
     sync::{
         aref::ARef,
@@ -89,12 +91,9 @@ impl Log {
         // dmesg gives up on a /dev/kmsg whose first read finds nothing and
         // asks syslog(2), that is the host, instead: a log is never empty.
         let mut text = [0u8; 64];
-        let mut f = kernel::str::Formatter::new(&mut text);
-        let _ = core::fmt::Write::write_fmt(
-            &mut f,
-            format_args!("syslog_ns: log created, {} bytes", log.ring.size()),
-        );
-        let len = f.bytes_written();
+        let len = format_into(&mut text, |f| {
+            f.write_fmt(fmt!("syslog_ns: log created, {} bytes", log.ring.size()))
+        })?;
         // A fresh ring has room; nothing else writes to it yet.
         let _ = log.store(LEVEL_INFO, 0, &text[..len], Source::Module);
         Ok(log)
@@ -156,12 +155,11 @@ impl Log {
     /// Tells the host's log that `count` records were not mirrored.
     fn report_unmirrored(&self, count: u64) {
         let mut text = [0u8; 64];
-        let mut f = kernel::str::Formatter::new(&mut text);
-        let _ = core::fmt::Write::write_fmt(
-            &mut f,
-            format_args!("{} records not mirrored (rate limit)", count),
-        );
-        let len = f.bytes_written();
+        let Ok(len) = format_into(&mut text, |f| {
+            f.write_fmt(fmt!("{count} records not mirrored (rate limit)"))
+        }) else {
+            return;
+        };
         host_printk(LEVEL_WARNING, self.id, &text[..len]);
     }
 

@@ -14,6 +14,7 @@ use kernel::{debugfs::Dir, error::to_result, prelude::*};
 #[path = "../common"]
 mod common {
     pub(crate) mod miscdev;
+    pub(crate) mod text;
     pub(crate) mod trace;
 }
 

@@ -14,6 +14,7 @@ use kernel::prelude::*;
 #[path = "../../../rust/common"]
 mod common {
     pub(crate) mod kthread;
+    pub(crate) mod text;
 }
 
 module! {
@@ -218,5 +219,39 @@ mod kthread_tests {
         assert!(p.reached(2));
         assert_eq!(p.state.load(Relaxed), 2);
         Ok(())
+    }
+}
+
+#[cfg(kmods_kunit)]
+#[kunit_tests(kmods_common_text)]
+mod text_tests {
+    use crate::common::text::format_into;
+    use kernel::{fmt::Write, prelude::*};
+
+    #[test]
+    fn text_that_fits_is_written_whole() {
+        let mut buf = [0u8; 8];
+        assert_eq!(
+            format_into(&mut buf, |f| f.write_fmt(fmt!("{}-{}", 12, 34))),
+            Ok(5)
+        );
+        assert_eq!(&buf[..5], b"12-34");
+        // Exactly full is whole.
+        assert_eq!(format_into(&mut buf, |f| f.write_str("12345678")), Ok(8));
+        assert_eq!(&buf, b"12345678");
+    }
+
+    #[test]
+    fn text_that_does_not_fit_is_einval() {
+        let mut buf = [0u8; 4];
+        assert_eq!(format_into(&mut buf, |f| f.write_str("12345")), Err(EINVAL));
+        assert_eq!(
+            format_into(&mut buf, |f| {
+                f.write_str("12")?;
+                f.write_fmt(fmt!("{}", 345))
+            }),
+            Err(EINVAL)
+        );
+        assert_eq!(format_into(&mut [], |f| f.write_str("")), Ok(0));
     }
 }
