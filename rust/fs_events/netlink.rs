@@ -151,7 +151,7 @@ pub(crate) struct EventSkb(NonNull<bindings::sk_buff>);
 
 impl EventSkb {
     pub(crate) fn new(gfp: bindings::gfp_t) -> Result<EventSkb> {
-        // SAFETY: no precondition.
+        // SAFETY: any context whose allocations `gfp` allows.
         let skb = unsafe { bindings::genlmsg_new(bindings::GENLMSG_DEFAULT_SIZE, gfp) };
         // INVARIANT: a new skb, ours alone.
         NonNull::new(skb).map(EventSkb).ok_or(ENOMEM)

@@ -151,8 +151,8 @@ impl NetRef {
     ///
     /// Context: process context.
     pub(crate) fn current() -> Result<Self> {
-        // SAFETY: no precondition in process context; the reference taken is
-        // the returned value's.
+        // SAFETY: process context, the caller's; the reference taken is the
+        // returned value's.
         let net = unsafe { fs_events_net_get_current() };
         // INVARIANT: `net` is referenced.
         NonNull::new(net).map(NetRef).ok_or(EINVAL)

@@ -51,7 +51,7 @@ impl Cdev {
     /// Registers the device; its callbacks are the `powerclamp_rs_*_state()`
     /// functions, which may run from now on.
     pub(crate) fn register() -> Result<Self> {
-        // SAFETY: no precondition.
+        // SAFETY: process context, at load; `drop` unregisters the device.
         let cdev = from_err_ptr(unsafe { powerclamp_cdev_register() })?;
         // INVARIANT: registered, as `from_err_ptr` found no error.
         NonNull::new(cdev).map(Cdev).ok_or(ENOMEM)
