@@ -5,37 +5,34 @@
 //! Kretprobes on `add_taint()` and on its callers that may inline it
 //! (`taint_audit_probe.c`) report the kernel-wide taint before and after each
 //! call. The first call seen to set a flag fills that flag's slot, once; every
-//! `add_taint()` call the probe sees is counted. A slot is claimed with a
-//! compare-and-exchange and published with a release store, so recording takes
-//! no lock, allocates nothing and is safe in every context `add_taint()` runs
-//! in, hard interrupts and NMIs included. A reader sees a slot only once it is
-//! complete.
+//! `add_taint()` call the probe sees is counted. A slot's first cause is a
+//! [`WriteOnce`], claimed with a compare-and-exchange and published with a
+//! release store, so recording takes no lock, allocates nothing and is safe in
+//! every context `add_taint()` runs in, hard interrupts and NMIs included. A
+//! reader sees a slot's first cause only once it is complete.
 //!
 //! Flags already set when this module loaded are reported as such: their
 //! first cause is not known.
 
 use crate::{
-    audit::{
-        current_process,
-        write_word,
+    audit::write_word,
+    shim::{
+        self,
         COMM_LEN, //
     },
     taint::TaintMask,
-    trace, //
+    trace,
+    write_once::WriteOnce, //
 };
-use core::cell::UnsafeCell;
 use kernel::{
-    bindings,
     fmt::{
         self,
         Write, //
     },
     prelude::*,
     sync::atomic::{
-        Acquire,
         Atomic,
-        Relaxed,
-        Release, //
+        Relaxed, //
     },
 };
 
@@ -43,24 +40,6 @@ use kernel::{
 const SLOTS: usize = 32;
 /// Room for "symbol+0x1f/0x80 [module]".
 const CALLER_LEN: usize = 96;
-
-const EMPTY: u32 = 0;
-const WRITING: u32 = 1;
-const READY: u32 = 2;
-
-mod c {
-    use kernel::prelude::*;
-
-    extern "C" {
-        /// See `taint_audit_shim.h`.
-        pub(super) fn taint_audit_symbolize(
-            buf: *mut c_char,
-            len: usize,
-            addr: c_ulong,
-            return_address: bool,
-        ) -> c_int;
-    }
-}
 
 /// The first call that set a flag.
 struct FirstTaint {
@@ -74,28 +53,19 @@ struct FirstTaint {
 }
 
 /// One flag's record.
-///
-/// # Invariants
-///
-/// `first` is written only by the one caller that moved `state` from `EMPTY`
-/// to `WRITING`, and only until that caller stores `READY`; it is never
-/// written again after that. Readers read `first` only after loading `READY`
-/// with acquire ordering.
 struct Slot {
-    state: Atomic<u32>,
     /// `add_taint()` calls with this flag that the probe saw, setting it or
     /// not (inlined calls are not seen).
     calls: Atomic<u64>,
-    first: UnsafeCell<FirstTaint>,
+    /// The first call seen to set the flag, once it is complete.
+    first: WriteOnce<FirstTaint>,
 }
 
 impl Slot {
     fn new() -> impl Init<Slot> {
-        // INVARIANT: `EMPTY`: nobody has claimed `first`.
         init!(Slot {
-            state: Atomic::new(EMPTY),
             calls: Atomic::new(0),
-            first: UnsafeCell::new(FirstTaint {
+            first: WriteOnce::new(FirstTaint {
                 time_ns: 0,
                 pid: 0,
                 comm: [0; COMM_LEN],
@@ -106,12 +76,7 @@ impl Slot {
 
     /// The first cause, once it is complete.
     fn first(&self) -> Option<&FirstTaint> {
-        if self.state.load(Acquire) != READY {
-            return None;
-        }
-        // SAFETY: `READY` was stored with release ordering after the last
-        // write of `first`, and by the type invariant none follows.
-        Some(unsafe { &*self.first.get() })
+        self.first.get()
     }
 }
 
@@ -125,6 +90,15 @@ pub(crate) enum Site {
 }
 
 /// The attribution of every taint flag.
+///
+/// # Invariants
+///
+/// - `slots[bit]` is the record of the flag at `bit`, and of no other.
+/// - A slot's `first` is written only by a report in which its flag was
+///   newly set (set after the call, not before it), the first such report
+///   that reached it.
+/// - `before_audit` is the kernel-wide taint when the attribution was
+///   created; it never changes.
 pub(crate) struct Attribution {
     slots: [Slot; SLOTS],
     /// The kernel-wide taint when this module loaded.
@@ -133,17 +107,13 @@ pub(crate) struct Attribution {
     unknown_flags: Atomic<u64>,
 }
 
-// SAFETY: Every shared write goes through an atomic or into a slot's `first`,
-// which the slot's state machine gives to one writer at a time (see `Slot`).
-unsafe impl Sync for Attribution {}
-// SAFETY: Nothing in it is tied to a thread.
-unsafe impl Send for Attribution {}
-
 impl Attribution {
     /// Empty slots; flags already set now are reported as set before the audit.
     ///
     /// Initialised in place: the table is a few kilobytes, too much for the stack.
     pub(crate) fn new() -> impl Init<Attribution> {
+        // INVARIANT: Slot `i` is made for bit `i`, unclaimed; `before_audit`
+        // is the taint now, and nothing writes it later.
         init!(Attribution {
             slots <- pin_init::init_array_from_fn(|_| Slot::new()),
             before_audit: TaintMask::kernel(),
@@ -171,6 +141,8 @@ impl Attribution {
         let newly_set = after & !before;
         for (bit, slot) in self.slots.iter().enumerate() {
             if newly_set & (1 << bit) != 0 {
+                // INVARIANT: `slot` is the flag's own, the flag was newly set
+                // in this report, and `claim` writes only the first time.
                 Self::claim(slot, bit as u32, site);
             }
         }
@@ -178,30 +150,18 @@ impl Attribution {
 
     /// Fills `slot` with the current task and `site`, unless it is taken.
     fn claim(slot: &Slot, flag: u32, site: Site) {
-        if slot.state.cmpxchg(EMPTY, WRITING, Relaxed).is_err() {
-            return;
-        }
-        // SAFETY: This call moved the state from `EMPTY` to `WRITING`, so by
-        // the type invariant it is the only one that may write `first`.
-        let first = unsafe { &mut *slot.first.get() };
-        // SAFETY: `ktime_get_mono_fast_ns()` is safe in any context.
-        first.time_ns = unsafe { bindings::ktime_get_mono_fast_ns() };
-        (first.pid, first.comm) = current_process();
-        let (addr, return_address) = match site {
-            Site::ReturnAddress(addr) => (addr, true),
-            Site::Function(addr) => (addr, false),
-        };
-        // SAFETY: `caller` is valid for `CALLER_LEN` bytes, which the call
-        // may fill and always NUL-terminates.
-        unsafe {
-            c::taint_audit_symbolize(first.caller.as_mut_ptr(), CALLER_LEN, addr, return_address)
-        };
-        // The event reads `first` through this call's exclusive borrow, so
-        // it comes before `READY`: from then on other CPUs may share `first`.
-        trace::taint_event(flag, &first.caller);
-        // INVARIANT: The last use of `first` here, a write or the read just
-        // above, happens before `READY`.
-        slot.state.store(READY, Release);
+        slot.first.write_once(|first| {
+            first.time_ns = shim::now_ns();
+            (first.pid, first.comm) = shim::current_process();
+            let (addr, return_address) = match site {
+                Site::ReturnAddress(addr) => (addr, true),
+                Site::Function(addr) => (addr, false),
+            };
+            shim::symbolize(&mut first.caller, addr, return_address);
+            // `first` is published when this closure returns: the event
+            // reads it before, through the writer's borrow.
+            trace::taint_event(flag, &first.caller);
+        });
     }
 
     /// Writes one line per flag that is set or was ever added, after a header
@@ -245,7 +205,10 @@ impl Attribution {
 #[kunit_tests(taint_audit_attribution)]
 mod tests {
     use super::*;
-    use kernel::str::CString;
+    use kernel::{
+        bindings,
+        str::CString, //
+    };
 
     const USER: u32 = bindings::TAINT_USER;
     const WARN: u32 = bindings::TAINT_WARN;

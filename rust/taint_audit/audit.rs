@@ -9,26 +9,22 @@
 //! `/sys/module/*/taint`.
 
 use crate::{
-    attribution::{
-        Attribution,
-        Site, //
+    attribution::Attribution,
+    shim::{
+        self,
+        ModuleRef, //
     },
     taint::TaintMask,
     trace, //
 };
 use kernel::{
-    bindings,
     fmt::{
         self,
         Write, //
     },
     new_mutex,
     prelude::*,
-    sync::{
-        Arc,
-        Mutex, //
-    },
-    types::Opaque, //
+    sync::Mutex, //
 };
 
 /// How many records the log keeps; older ones are dropped and counted.
@@ -36,8 +32,6 @@ pub(crate) const MAX_RECORDS: usize = 1024;
 
 /// `MODULE_NAME_LEN`: the size of `struct module`'s name, NUL included.
 const NAME_LEN: usize = 64 - core::mem::size_of::<c_ulong>();
-/// `TASK_COMM_LEN`.
-pub(crate) const COMM_LEN: usize = 16;
 
 /// What happened to a module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +64,7 @@ pub(crate) struct ModuleRecord {
     pub(crate) kernel_after: TaintMask,
     /// The process that loaded or unloaded the module.
     pub(crate) pid: i32,
-    comm: [u8; COMM_LEN],
+    comm: [u8; shim::COMM_LEN],
 }
 
 /// Copies a C string array, truncating so the copy stays NUL-terminated.
@@ -94,7 +88,7 @@ fn until_nul(bytes: &[u8]) -> &[u8] {
 impl ModuleRecord {
     /// A record of `event` for module `name` by process `comm`, with no
     /// taints; `name` and `comm` may lack a NUL and are truncated to fit.
-    pub(crate) fn new(event: ModuleEvent, name: &[c_char], comm: &[u8]) -> ModuleRecord {
+    pub(crate) fn new(event: ModuleEvent, name: &[u8], comm: &[u8]) -> ModuleRecord {
         // INVARIANT: `c_array` always leaves a NUL in the last byte.
         ModuleRecord {
             seq: 0,
@@ -121,18 +115,6 @@ impl ModuleRecord {
     pub(crate) fn tracepoints_accepted(&self) -> bool {
         self.module_taints.tracepoints_accepted()
     }
-}
-
-/// The pid and command name of the current task.
-///
-/// Safe in any context, NMI included: it only reads `current`.
-pub(crate) fn current_process() -> (i32, [u8; COMM_LEN]) {
-    let task = kernel::current!();
-    // SAFETY: `current` is a valid task for the duration of this call and
-    // `comm` is an array within it; a concurrent rename can at worst tear the
-    // name, which `c_array` still NUL-terminates.
-    let comm = unsafe { &(*task.as_ptr()).comm };
-    (task.pid(), c_array(comm))
 }
 
 /// Writes bytes that should be text, replacing anything unprintable with `?`
@@ -177,6 +159,12 @@ impl fmt::Display for ModuleRecord {
 }
 
 /// The records and what is needed to number them.
+///
+/// # Invariants
+///
+/// - `entries` holds at most [`MAX_RECORDS`] records, oldest first.
+/// - Their `seq` increase from the first to the last, and `next_seq` is
+///   above all of them.
 struct Records {
     entries: KVec<ModuleRecord>,
     next_seq: u64,
@@ -187,80 +175,82 @@ struct Records {
 }
 
 impl Records {
+    /// No records; the first one pushed is numbered 1.
+    fn new(kernel_taint: TaintMask) -> Records {
+        // INVARIANT: No entries.
+        Records {
+            entries: KVec::new(),
+            next_seq: 1,
+            dropped: 0,
+            last_kernel_taint: kernel_taint,
+        }
+    }
+
     /// Numbers `record` and keeps it, dropping the oldest record when full.
-    fn push(&mut self, mut record: ModuleRecord) {
-        record.seq = self.next_seq;
-        self.next_seq += 1;
+    ///
+    /// Fails with `ENOMEM` when there is no memory to keep it; the record is
+    /// then counted as dropped, and its number is not reused.
+    fn push(&mut self, mut record: ModuleRecord) -> Result {
         if self.entries.len() == MAX_RECORDS {
             self.entries.remove(0).ok();
             self.dropped += 1;
         }
-        if self.entries.push(record, GFP_KERNEL).is_err() {
+        // INVARIANT: With the oldest record gone when full, there is room for
+        // one more. Its number is `next_seq`, above every entry's, and
+        // `next_seq` moves past it, whether or not it can be kept.
+        record.seq = self.next_seq;
+        self.next_seq += 1;
+        if let Err(e) = self.entries.push(record, GFP_KERNEL) {
             self.dropped += 1;
+            return Err(e.into());
         }
+        Ok(())
     }
 }
 
-/// The audit log and the notifier block that feeds it.
+/// The audit log, and the taint attribution that is reported alongside it.
 ///
-/// # Invariants
-///
-/// While a [`NotifierRegistration`] for it exists, `notifier` is on the
-/// kernel's module notifier chain and its callback is [`module_event_callback`].
+/// `crate::callbacks` feeds both: the module notifier calls [`Self::record`],
+/// the taint probes [`Attribution::taints_set`].
 #[pin_data]
 pub(crate) struct AuditLog {
     #[pin]
     records: Mutex<Records>,
-    #[pin]
-    notifier: Opaque<bindings::notifier_block>,
     /// Who set each kernel-wide taint flag; fed by the `add_taint()` probe.
     pub(crate) attribution: Attribution,
 }
 
-// SAFETY: The notifier block is only touched by the notifier chain, which
-// serialises calls with its own lock; the records are behind a mutex.
-unsafe impl Send for AuditLog {}
-// SAFETY: As above: shared access goes through the mutex or the chain's lock.
-unsafe impl Sync for AuditLog {}
-
 impl AuditLog {
-    /// A log with no records, its notifier not yet registered.
+    /// A log with no records.
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(AuditLog {
-            records <- new_mutex!(Records {
-                entries: KVec::new(),
-                next_seq: 1,
-                dropped: 0,
-                last_kernel_taint: TaintMask::kernel(),
-            }),
-            notifier: Opaque::new(bindings::notifier_block {
-                notifier_call: Some(module_event_callback),
-                next: core::ptr::null_mut(),
-                priority: 0,
-            }),
+            records <- new_mutex!(Records::new(TaintMask::kernel())),
             attribution <- Attribution::new(),
         })
     }
 
-    /// Records one module event and emits its trace event.
-    fn record(&self, event: ModuleEvent, module: &bindings::module) {
-        let (pid, comm) = current_process();
-        // SAFETY: `ktime_get_mono_fast_ns()` has no preconditions; it is the
-        // clock taint attribution uses too.
-        let now = unsafe { bindings::ktime_get_mono_fast_ns() };
+    /// Records one module event, by the current process, and emits its
+    /// trace event.
+    ///
+    /// Fails with `ENOMEM` when there is no memory to keep the record, which
+    /// is then counted as dropped.
+    pub(crate) fn record(&self, event: ModuleEvent, module: ModuleRef<'_>) -> Result {
+        let (pid, comm) = shim::current_process();
+        // The clock taint attribution uses too.
+        let now = shim::now_ns();
         let mut records = self.records.lock();
         let before = records.last_kernel_taint;
         let after = TaintMask::kernel();
         records.last_kernel_taint = after;
-        let mut record = ModuleRecord::new(event, &module.name, &comm);
+        let mut record = ModuleRecord::new(event, module.name().to_bytes(), &comm);
         record.time_ns = now;
-        record.module_taints = TaintMask(module.taints as u64);
-        record.signed = module.sig_ok;
+        record.module_taints = TaintMask(module.taints());
+        record.signed = module.sig_ok();
         record.kernel_before = before;
         record.kernel_after = after;
         record.pid = pid;
         trace::module_event(&record);
-        records.push(record);
+        records.push(record)
     }
 
     /// Writes the whole log, one record a line, after a header with the counts.
@@ -279,147 +269,19 @@ impl AuditLog {
     }
 }
 
-/// Called by the module notifier chain for every module state change.
-///
-/// # Safety
-///
-/// `nb` is the `notifier` of a live [`AuditLog`] and `data` a valid
-/// `struct module`, as the module loader guarantees for this chain.
-unsafe extern "C" fn module_event_callback(
-    nb: *mut bindings::notifier_block,
-    action: c_ulong,
-    data: *mut c_void,
-) -> c_int {
-    let event = match action as u32 {
-        bindings::module_state_MODULE_STATE_COMING => ModuleEvent::Load,
-        bindings::module_state_MODULE_STATE_GOING => ModuleEvent::Unload,
-        _ => return bindings::NOTIFY_DONE as c_int,
-    };
-    // SAFETY: By the safety contract `nb` points at the `notifier` field of a
-    // live `AuditLog`; `Opaque<T>` has the layout of `T`.
-    let log = unsafe {
-        &*kernel::container_of!(
-            nb.cast::<Opaque<bindings::notifier_block>>(),
-            AuditLog,
-            notifier
-        )
-    };
-    // SAFETY: By the safety contract `data` is a valid `struct module` for
-    // the duration of the call.
-    let module = unsafe { &*data.cast::<bindings::module>() };
-    log.record(event, module);
-    bindings::NOTIFY_OK as c_int
-}
-
-/// Keeps an [`AuditLog`]'s notifier on the module notifier chain.
-pub(crate) struct NotifierRegistration {
-    log: Arc<AuditLog>,
-}
-
-impl NotifierRegistration {
-    /// Puts `log`'s notifier on the module notifier chain.
-    pub(crate) fn new(log: Arc<AuditLog>) -> Result<Self> {
-        // SAFETY: The notifier block lives in `log`, which this registration
-        // keeps alive until `drop` has taken the block off the chain.
-        kernel::error::to_result(unsafe {
-            bindings::register_module_notifier(log.notifier.get())
-        })?;
-        // INVARIANT: The notifier is on the chain from here until `drop`.
-        Ok(NotifierRegistration { log })
-    }
-}
-
-impl Drop for NotifierRegistration {
-    fn drop(&mut self) {
-        // SAFETY: By the type invariant the block is on the chain; unregistering
-        // waits for callbacks in progress (the chain's rwsem), so none runs after this.
-        unsafe { bindings::unregister_module_notifier(self.log.notifier.get()) };
-    }
-}
-
-/// Keeps the taint probes feeding an [`AuditLog`]'s attribution.
-pub(crate) struct TaintProbeRegistration {
-    /// The log the probe writes to, kept alive while it is registered.
-    _log: Arc<AuditLog>,
-}
-
-impl TaintProbeRegistration {
-    /// Starts attributing taints to `log`.
-    pub(crate) fn new(log: Arc<AuditLog>) -> Result<Self> {
-        let ctx: *const AuditLog = &*log;
-        // SAFETY: `ctx` points into `log`, which this registration keeps alive
-        // until `drop` has unregistered the probe.
-        kernel::error::to_result(unsafe {
-            probe::taint_audit_register_taint_probe(ctx.cast_mut().cast())
-        })?;
-        Ok(TaintProbeRegistration { _log: log })
-    }
-}
-
-impl Drop for TaintProbeRegistration {
-    fn drop(&mut self) {
-        // SAFETY: Registered in `new`; no callback runs once this returns.
-        unsafe { probe::taint_audit_unregister_taint_probe() };
-    }
-}
-
-/// The taint kretprobes of `taint_audit_probe.c`.
-mod probe {
-    use kernel::prelude::*;
-
-    extern "C" {
-        /// See `taint_audit_shim.h`.
-        pub(super) fn taint_audit_register_taint_probe(ctx: *mut c_void) -> c_int;
-        /// See `taint_audit_shim.h`.
-        pub(super) fn taint_audit_unregister_taint_probe();
-        /// See `taint_audit_shim.h`.
-        pub(super) fn taint_audit_taint_probe_misses() -> c_ulong;
-    }
-}
-
-/// Probed calls since the probes were registered that found no free
-/// kretprobe instance, so that their taint changes were not attributed.
-pub(crate) fn taint_probe_misses() -> u64 {
-    // SAFETY: No precondition; reads counters of static probes.
-    unsafe { probe::taint_audit_taint_probe_misses() as u64 }
-}
-
-/// Called by the taint kretprobes after every probed call.
-///
-/// # Safety
-///
-/// `ctx` is the pointer a live [`TaintProbeRegistration`] registered: an
-/// [`AuditLog`] that outlives the registration.
-#[no_mangle]
-unsafe extern "C" fn taint_audit_rs_taints_set(
-    ctx: *mut c_void,
-    flag: c_int,
-    before: c_ulong,
-    after: c_ulong,
-    site: c_ulong,
-    site_is_return_address: bool,
-) {
-    // SAFETY: By the safety contract `ctx` is a live `AuditLog`.
-    let log = unsafe { &*ctx.cast::<AuditLog>() };
-    let site = if site_is_return_address {
-        Site::ReturnAddress(site)
-    } else {
-        Site::Function(site)
-    };
-    log.attribution
-        .taints_set(u32::try_from(flag).ok(), before as u64, after as u64, site);
-}
-
 #[cfg(kmods_kunit)]
 #[kunit_tests(taint_audit_records)]
 mod tests {
     use super::*;
-    use kernel::str::CString;
+    use kernel::{
+        bindings,
+        str::CString, //
+    };
 
-    fn c_string(s: &[u8]) -> KVec<c_char> {
+    fn c_string(s: &[u8]) -> KVec<u8> {
         let mut v = KVec::new();
         for &b in s {
-            v.push(b as c_char, GFP_KERNEL).ok();
+            v.push(b, GFP_KERNEL).ok();
         }
         v
     }
@@ -481,7 +343,7 @@ mod tests {
 
     #[test]
     fn overlong_and_unprintable_names_stay_one_word() -> Result {
-        let long = [b'x' as c_char; 100];
+        let long = [b'x'; 100];
         let r = ModuleRecord::new(ModuleEvent::Load, &long, &c_string(b"a b\n\0"));
         assert_eq!(r.name_with_nul().len(), NAME_LEN);
         assert_eq!(r.name_with_nul().last(), Some(&0));
@@ -491,23 +353,19 @@ mod tests {
     }
 
     #[test]
-    fn full_log_drops_the_oldest_and_counts_it() {
-        let mut records = Records {
-            entries: KVec::new(),
-            next_seq: 1,
-            dropped: 0,
-            last_kernel_taint: TaintMask(0),
-        };
+    fn full_log_drops_the_oldest_and_counts_it() -> Result {
+        let mut records = Records::new(TaintMask(0));
         for _ in 0..MAX_RECORDS + 3 {
             records.push(ModuleRecord::new(
                 ModuleEvent::Load,
                 &c_string(b"m\0"),
                 &c_string(b"t\0"),
-            ));
+            ))?;
         }
         assert_eq!(records.entries.len(), MAX_RECORDS);
         assert_eq!(records.dropped, 3);
         assert_eq!(records.entries[0].seq, 4);
         assert_eq!(records.next_seq, MAX_RECORDS as u64 + 4);
+        Ok(())
     }
 }

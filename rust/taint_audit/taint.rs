@@ -50,17 +50,9 @@ impl TaintMask {
         self.0 & !Self::TRACEPOINT_SAFE.0 == 0
     }
 
-    /// The kernel-wide taint right now.
+    /// The kernel-wide taint right now; safe in any context.
     pub(crate) fn kernel() -> TaintMask {
-        let mut mask = 0;
-        for bit in 0..bindings::TAINT_FLAGS_COUNT {
-            // SAFETY: `test_taint()` only reads a bit of `tainted_mask`, and
-            // `bit` is below `TAINT_FLAGS_COUNT`.
-            if unsafe { bindings::test_taint(bit) } != 0 {
-                mask |= 1 << bit;
-            }
-        }
-        TaintMask(mask)
+        TaintMask(crate::shim::kernel_taint())
     }
 }
 

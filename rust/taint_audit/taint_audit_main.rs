@@ -31,13 +31,16 @@ mod common {
 mod abi;
 mod attribution;
 mod audit;
+mod callbacks;
+mod shim;
 mod taint;
 mod trace;
+mod write_once;
 
-use audit::{
-    AuditLog,
-    NotifierRegistration,
-    TaintProbeRegistration, //
+use audit::AuditLog;
+use callbacks::{
+    ModuleNotifier,
+    TaintProbes, //
 };
 
 module! {
@@ -51,8 +54,8 @@ module! {
 /// Module state. Fields drop in order: the probe and the notifier stop
 /// feeding the log before the debugfs files that read it go away.
 struct TaintAudit {
-    _probe: TaintProbeRegistration,
-    _notifier: NotifierRegistration,
+    _probe: TaintProbes,
+    _notifier: Pin<KBox<ModuleNotifier>>,
     _taints: Pin<KBox<File<Arc<AuditLog>>>>,
     _modules: Pin<KBox<File<Arc<AuditLog>>>>,
     _dir: Dir,
@@ -70,12 +73,12 @@ impl kernel::Module for TaintAudit {
         )?;
         let taints = KBox::pin_init(
             dir.read_callback_file(c"taints", log.clone(), &|log: &Arc<AuditLog>, f| {
-                log.attribution.write_report(f, audit::taint_probe_misses())
+                log.attribution.write_report(f, shim::taint_probe_misses())
             }),
             GFP_KERNEL,
         )?;
-        let notifier = NotifierRegistration::new(log.clone())?;
-        let probe = TaintProbeRegistration::new(log)?;
+        let notifier = KBox::pin_init(ModuleNotifier::register(log.clone()), GFP_KERNEL)?;
+        let probe = TaintProbes::register(log)?;
         Ok(TaintAudit {
             _probe: probe,
             _notifier: notifier,

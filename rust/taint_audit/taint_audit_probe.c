@@ -17,12 +17,9 @@
  * taint_audit_rs_taints_set().
  */
 
-#include <linux/bits.h>
 #include <linux/cpumask.h>
 #include <linux/kprobes.h>
-#include <linux/panic.h>
 #include <linux/ptrace.h>
-#include <linux/sprintf.h>
 
 #include "taint_audit_shim.h"
 
@@ -34,23 +31,11 @@ struct taint_call {
 
 static void *taint_probe_ctx;
 
-/* get_taint() is not exported; test_taint() is. */
-static unsigned long kernel_taint(void)
-{
-	unsigned long mask = 0;
-	unsigned int flag;
-
-	for (flag = 0; flag < TAINT_FLAGS_COUNT; flag++)
-		if (test_taint(flag))
-			mask |= BIT(flag);
-	return mask;
-}
-
 static int taint_call_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct taint_call *call = (struct taint_call *)ri->data;
 
-	call->before = kernel_taint();
+	call->before = taint_audit_kernel_taint();
 	call->flag = regs_get_kernel_argument(regs, 0);
 	return 0;
 }
@@ -61,8 +46,8 @@ static int add_taint_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct taint_call *call = (struct taint_call *)ri->data;
 
 	taint_audit_rs_taints_set(taint_probe_ctx, call->flag, call->before,
-				  kernel_taint(), get_kretprobe_retaddr(ri),
-				  true);
+				  taint_audit_kernel_taint(),
+				  get_kretprobe_retaddr(ri), true);
 	return 0;
 }
 
@@ -71,7 +56,7 @@ static int taint_caller_return(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
 	struct taint_call *call = (struct taint_call *)ri->data;
-	unsigned long after = kernel_taint();
+	unsigned long after = taint_audit_kernel_taint();
 
 	if (after & ~call->before)
 		taint_audit_rs_taints_set(taint_probe_ctx, -1, call->before,
@@ -135,12 +120,4 @@ unsigned long taint_audit_taint_probe_misses(void)
 		misses += READ_ONCE(taint_probes[i].nmissed) +
 			  READ_ONCE(taint_probes[i].kp.nmissed);
 	return misses;
-}
-
-int taint_audit_symbolize(char *buf, size_t len, unsigned long addr,
-			  bool return_address)
-{
-	if (return_address)
-		return snprintf(buf, len, "%pB", (void *)addr);
-	return snprintf(buf, len, "%ps", (void *)addr);
 }

@@ -2,12 +2,69 @@
 /*
  * taint_audit_shim.h - the C side of taint_audit and what it calls in Rust.
  *
- * Keep in sync with rust/taint_audit/audit.rs, which declares these.
+ * Keep in sync with rust/taint_audit/shim.rs, which declares the C functions,
+ * and rust/taint_audit/callbacks.rs, which defines the Rust one.
  */
 #ifndef _TAINT_AUDIT_SHIM_H
 #define _TAINT_AUDIT_SHIM_H
 
 #include <linux/types.h>
+
+struct module;
+
+/**
+ * taint_audit_module_name() - a module's name.
+ * @mod: a module that stays valid while the name is used.
+ *
+ * Context: any.
+ * Return: @mod's NUL-terminated name, which lives as long as @mod.
+ */
+const char *taint_audit_module_name(const struct module *mod);
+
+/**
+ * taint_audit_module_taints() - the taint flags a module carries.
+ * @mod: a valid module.
+ *
+ * Context: any.
+ * Return: the TAINT_* bits of @mod, as /sys/module/<name>/taint shows them.
+ */
+unsigned long taint_audit_module_taints(const struct module *mod);
+
+/**
+ * taint_audit_module_sig_ok() - whether a module's signature verified.
+ * @mod: a valid module.
+ *
+ * Context: any.
+ * Return: true if it verified against a trusted key; false otherwise, and
+ * always without CONFIG_MODULE_SIG.
+ */
+bool taint_audit_module_sig_ok(const struct module *mod);
+
+/**
+ * taint_audit_current_pid() - the current task's pid, as task_pid_nr().
+ *
+ * Context: any, including NMI.
+ */
+pid_t taint_audit_current_pid(void);
+
+/**
+ * taint_audit_current_comm() - the current task's name.
+ * @buf: where the name goes, NUL-terminated, truncated and zero-padded.
+ * @len: the size of @buf, at least 1.
+ *
+ * Lockless: a concurrent rename can tear the name, never its terminator.
+ *
+ * Context: any, including NMI.
+ */
+void taint_audit_current_comm(char *buf, size_t len);
+
+/**
+ * taint_audit_kernel_taint() - the kernel-wide taint, as get_taint() would.
+ *
+ * Context: any, including NMI.
+ * Return: one bit per TAINT_* flag set.
+ */
+unsigned long taint_audit_kernel_taint(void);
 
 /**
  * taint_audit_register_taint_probe() - start reporting taint changes.

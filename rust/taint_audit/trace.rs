@@ -25,8 +25,9 @@ module_trace_events! {
 
 /// Emits `taint_audit:taint_audit_module` for one audited load or unload.
 pub(crate) fn module_event(record: &ModuleRecord) {
-    // SAFETY: `name_with_nul()` is NUL-terminated and outlives the call; the
-    // event copies the string before returning.
+    // SAFETY: The one pointer the event reads is `name`, as a string:
+    // - `name_with_nul()` is NUL-terminated.
+    // - It outlives the call, and the event copies it before returning.
     unsafe {
         taint_audit_module(
             record.name_with_nul().as_ptr().cast(),
@@ -45,6 +46,7 @@ pub(crate) fn taint_event(flag: u32, caller: &[u8]) {
     if !caller.contains(&0) {
         return;
     }
-    // SAFETY: `caller` holds a NUL, so the event reads within it.
+    // SAFETY: The one pointer the event reads is `caller`, up to its first
+    // NUL, which is within `caller` as checked above.
     unsafe { taint_audit_taint(flag, caller.as_ptr()) };
 }

@@ -36,16 +36,21 @@ mod c {
     use kernel::prelude::*;
 
     extern "C" {
-        /// Emits `taint_probe:taint_probe_fired` (taint_probe_trace.c).
-        pub(crate) fn taint_probe_fire(count: c_uint);
+        /// See `taint_probe_shim.h`.
+        fn taint_probe_fire(count: c_uint);
+    }
+
+    /// Emits `taint_probe:taint_probe_fired` (taint_probe_trace.c).
+    pub(crate) fn fire(count: u32) {
+        // SAFETY: Any context may call it, and its one argument is an integer.
+        unsafe { taint_probe_fire(count) };
     }
 }
 
 /// Fires the event once per write, whatever was written.
 fn fire(fired: &Atomic<u32>, reader: &mut UserSliceReader) -> Result {
     let count = fired.fetch_add(1, Relaxed) + 1;
-    // SAFETY: `taint_probe_fire` has no preconditions.
-    unsafe { c::taint_probe_fire(count) };
+    c::fire(count);
     reader.skip(reader.len())?;
     Ok(())
 }
