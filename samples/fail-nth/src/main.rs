@@ -34,6 +34,8 @@ mod fs_events_uapi;
 #[path = "../../../rust/syslog_ns/uapi.rs"]
 #[allow(clippy::all)]
 mod syslog_ns_uapi;
+/// For `ioctls`, which names it so.
+use syslog_ns_uapi as uapi;
 
 use anyhow::{bail, ensure, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -270,20 +272,9 @@ impl Call for MakeDir {
     }
 }
 
-mod ioctls {
-    use crate::syslog_ns_uapi as uapi;
-    nix::ioctl_write_ptr_bad!(create, uapi::SYSLOG_NS_IOC_CREATE, uapi::syslog_ns_create);
-    nix::ioctl_readwrite_bad!(
-        read_clear,
-        uapi::SYSLOG_NS_IOC_READ_CLEAR,
-        uapi::syslog_ns_read
-    );
-    nix::ioctl_none_bad!(clear, uapi::SYSLOG_NS_IOC_CLEAR);
-    nix::ioctl_read_bad!(size_unread, uapi::SYSLOG_NS_IOC_SIZE_UNREAD, u32);
-    nix::ioctl_read_bad!(size_buffer, uapi::SYSLOG_NS_IOC_SIZE_BUFFER, u32);
-    nix::ioctl_write_ptr_bad!(console_level, uapi::SYSLOG_NS_IOC_CONSOLE_LEVEL, u32);
-    nix::ioctl_read_bad!(info, uapi::SYSLOG_NS_IOC_INFO, uapi::syslog_ns_info);
-}
+/// syslog_ns's ioctls, as syslog-ns-ctl declares them.
+#[path = "../../syslog-ns-ctl/src/ioctl.rs"]
+mod ioctls;
 
 /// What READ_CLEAR may copy: a default-sized log's worth.
 const READ_CLEAR_BYTES: usize = 64 << 10;

@@ -5,7 +5,7 @@
 
 use crate::error::{Op, SysError};
 use crate::record::Record;
-use crate::uapi;
+use crate::{ioctl, uapi};
 use anyhow::{bail, Context, Result};
 use nix::errno::Errno;
 use nix::fcntl::{open, OFlag};
@@ -18,25 +18,6 @@ use std::path::{Path, PathBuf};
 /// One `read()` returns one record of at most `SYSLOG_NS_RECORD_MAX` bytes;
 /// a smaller buffer fails with `EINVAL`. `dmesg` reads /dev/kmsg into as many.
 pub const RECORD_BUF: usize = uapi::SYSLOG_NS_RECORD_MAX as usize + 1;
-
-/// The module's ioctls, called with the request numbers of uapi.rs as they
-/// are (nix's `_bad` macros), the ones the module was built with. The tests
-/// check that each number encodes its argument's direction and size.
-mod ioctl {
-    use crate::uapi;
-
-    nix::ioctl_write_ptr_bad!(create, uapi::SYSLOG_NS_IOC_CREATE, uapi::syslog_ns_create);
-    nix::ioctl_readwrite_bad!(
-        read_clear,
-        uapi::SYSLOG_NS_IOC_READ_CLEAR,
-        uapi::syslog_ns_read
-    );
-    nix::ioctl_none_bad!(clear, uapi::SYSLOG_NS_IOC_CLEAR);
-    nix::ioctl_read_bad!(size_unread, uapi::SYSLOG_NS_IOC_SIZE_UNREAD, u32);
-    nix::ioctl_read_bad!(size_buffer, uapi::SYSLOG_NS_IOC_SIZE_BUFFER, u32);
-    nix::ioctl_write_ptr_bad!(console_level, uapi::SYSLOG_NS_IOC_CONSOLE_LEVEL, u32);
-    nix::ioctl_read_bad!(info, uapi::SYSLOG_NS_IOC_INFO, uapi::syslog_ns_info);
-}
 
 /// How to open the device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,6 +20,7 @@ mod cli;
 mod commands;
 mod device;
 mod error;
+mod ioctl;
 mod output;
 mod record;
 
