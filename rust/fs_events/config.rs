@@ -3,7 +3,7 @@
 //! A watch's configuration as its configfs attributes read and write it.
 //! Parsing is pure and tested by KUnit; a failed parse changes nothing.
 
-use crate::threshold::{parse_decimal, Band};
+use crate::{common::text::parse_decimal, threshold::Band};
 use kernel::{prelude::*, str::CString};
 
 /// The event classes a watch sends; lost events and state replies always go.

@@ -3,6 +3,7 @@
 //! Free-space and free-inode thresholds: parsing, hysteresis and the adaptive
 //! poll interval. Pure arithmetic, tested by KUnit.
 
+use crate::common::text::parse_decimal;
 use kernel::prelude::*;
 
 /// One threshold as configured: off, a count, or a percentage of the total.
@@ -62,22 +63,6 @@ fn mul_div(a: u64, b: u64, c: u64) -> u64 {
             .saturating_mul(b)
             .saturating_add((a % c).saturating_mul(b) / c),
     }
-}
-
-/// Parses a non-empty run of ASCII digits that fits a `u64`.
-pub(crate) fn parse_decimal(text: &[u8]) -> Result<u64> {
-    if text.is_empty() {
-        return Err(EINVAL);
-    }
-    text.iter().try_fold(0u64, |value, &c| {
-        if !c.is_ascii_digit() {
-            return Err(EINVAL);
-        }
-        value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(c - b'0')))
-            .ok_or(EINVAL)
-    })
 }
 
 /// A lower and an upper threshold: "low" below the lower one, "ok" again at

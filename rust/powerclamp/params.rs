@@ -8,6 +8,7 @@
 //! init runs, and the threads read them every period without a lock.
 //! Writers hold the module's `kernel_param_lock()`.
 
+use crate::common::text::parse_decimal;
 use crate::mask::{
     CpuSet,
     WORDS, //
@@ -104,11 +105,8 @@ impl Param {
             Param::WindowSize => WINDOW_SIZE,
             Param::MaxIdle => MAX_IDLE,
         };
-        let text = core::str::from_utf8(text.trim_ascii()).map_err(|_| EINVAL)?;
-        if !text.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(EINVAL);
-        }
-        let n = text.parse::<u32>().map_err(|_| EINVAL)?;
+        let n = parse_decimal(text.trim_ascii())?;
+        let n = u32::try_from(n).map_err(|_| EINVAL)?;
         if !range.contains(&n) {
             return Err(EINVAL);
         }

@@ -553,8 +553,11 @@ fn host_side_table(host: Option<&bindings::file_operations>) -> bindings::file_o
 
 /// `/dev/kmsg_ns`, and the tables of the files it hands to `/dev/kmsg`.
 ///
-/// Fields drop in order: the device first, so that no open begins, then
-/// what the opens used.
+/// # Invariants
+///
+/// `_published` publishes `_host_table` and `_control_table`, which the
+/// device's opens hand files to, and fields drop in order: the device
+/// first, so that no open begins, then the publication, then the tables.
 pub(crate) struct Device {
     _misc: Pin<KBox<MiscRegistration<KmsgNs>>>,
     _published: Published,

@@ -4,6 +4,7 @@
 //! the checks on what userspace writes.
 
 use crate::{
+    common::text::parse_decimal,
     ringbuf::{Meta, MAX_TEXT},
     uapi,
 };
@@ -118,12 +119,11 @@ pub(crate) fn parse_write(buf: &[u8]) -> Result<Message<'_>> {
     let rest = buf.strip_prefix(b"<").ok_or(EINVAL)?;
     let close = rest.iter().position(|&c| c == b'>').ok_or(EINVAL)?;
     let digits = &rest[..close];
-    if digits.is_empty() || digits.len() > 3 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.len() > 3 {
         return Err(EINVAL);
     }
-    let priority = digits
-        .iter()
-        .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    // Three digits at most: it fits.
+    let priority = parse_decimal(digits)? as u32;
     if priority > MAX_PRIORITY {
         return Err(EINVAL);
     }

@@ -225,7 +225,7 @@ mod kthread_tests {
 #[cfg(kmods_kunit)]
 #[kunit_tests(kmods_common_text)]
 mod text_tests {
-    use crate::common::text::format_into;
+    use crate::common::text::{format_into, parse_decimal};
     use kernel::{fmt::Write, prelude::*};
 
     #[test]
@@ -253,5 +253,24 @@ mod text_tests {
             Err(EINVAL)
         );
         assert_eq!(format_into(&mut [], |f| f.write_str("")), Ok(0));
+    }
+
+    #[test]
+    fn decimals_are_digits_only_and_fit_a_u64() {
+        assert_eq!(parse_decimal(b"0"), Ok(0));
+        assert_eq!(parse_decimal(b"0042"), Ok(42));
+        assert_eq!(parse_decimal(b"18446744073709551615"), Ok(u64::MAX));
+        for bad in [
+            &b""[..],
+            b"18446744073709551616",
+            b"-1",
+            b"+1",
+            b"0x10",
+            b" 1",
+            b"1\n",
+            b"1.5",
+        ] {
+            assert_eq!(parse_decimal(bad), Err(EINVAL));
+        }
     }
 }
