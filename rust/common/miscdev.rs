@@ -247,11 +247,11 @@ impl<T: FileOps> VTable<T> {
     ///
     /// `file` is a file `open` gave private data.
     unsafe extern "C" fn llseek(file: *mut bindings::file, offset: i64, whence: c_int) -> i64 {
+        let whence = whence as u32;
         // SAFETY:
         // - the VFS holds the file for the seek;
         // - it is one `open` gave private data, as the caller says.
-        let result =
-            unsafe { T::llseek(private::<T>(file), file_ref(file), offset, whence as u32) };
+        let result = unsafe { T::llseek(private::<T>(file), file_ref(file), offset, whence) };
         result.unwrap_or_else(|e| e.to_errno().into())
     }
 

@@ -367,11 +367,13 @@ fn param_set(name: &[u8], text: &[u8]) -> Result {
 ///   call.
 #[no_mangle]
 unsafe extern "C" fn powerclamp_rs_param_get(name: *const c_char, buffer: *mut c_char) -> c_int {
-    // SAFETY: the caller's promise.
+    // SAFETY: `name` is NUL-terminated and outlives the call, as the caller
+    // says.
     let name = unsafe { CStr::from_char_ptr(name) };
-    // SAFETY: the caller's promise.
-    let buffer =
-        unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), bindings::PAGE_SIZE) };
+    let len = bindings::PAGE_SIZE;
+    // SAFETY: `buffer` holds `len` bytes that nothing else uses during the
+    // call, as the caller says.
+    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer.cast::<u8>(), len) };
     from_result(|| param_get(name.to_bytes(), buffer))
 }
 
