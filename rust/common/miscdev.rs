@@ -128,6 +128,19 @@ pub(crate) struct PollTable<'a> {
 }
 
 impl PollTable<'_> {
+    /// The table a poll operation was given.
+    ///
+    /// # Safety
+    ///
+    /// `table` is null or valid for the returned value's lifetime.
+    pub(crate) unsafe fn from_raw(table: *mut bindings::poll_table_struct) -> Self {
+        // INVARIANT: as the caller says.
+        PollTable {
+            table,
+            _lifetime: PhantomData,
+        }
+    }
+
     /// The table, for `poll_wait()`.
     pub(crate) fn as_ptr(&self) -> *mut bindings::poll_table_struct {
         self.table
@@ -263,11 +276,8 @@ impl<T: FileOps> VTable<T> {
         file: *mut bindings::file,
         table: *mut bindings::poll_table_struct,
     ) -> bindings::__poll_t {
-        // INVARIANT: the caller's table, valid for the call.
-        let table = PollTable {
-            table,
-            _lifetime: PhantomData,
-        };
+        // SAFETY: the caller's table, valid for the call.
+        let table = unsafe { PollTable::from_raw(table) };
         // SAFETY:
         // - the VFS holds the file for the poll;
         // - it is one `open` gave private data, as the caller says.
@@ -322,6 +332,15 @@ unsafe impl<T: FileOps> Send for MiscRegistration<T> {}
 unsafe impl<T: FileOps> Sync for MiscRegistration<T> {}
 
 impl<T: FileOps> MiscRegistration<T> {
+    /// The device's file operations, for a driver that hands an open of its
+    /// own file to this device (as `misc_open()` does); they live as long
+    /// as the module.
+    pub(crate) fn file_operations(&self) -> *const bindings::file_operations {
+        // SAFETY: registered (type invariant); its `fops` is not written
+        // after `register`.
+        unsafe { (*self.inner.get()).fops }
+    }
+
     /// Registers `/dev/<name>` with a dynamic minor and the given mode.
     pub(crate) fn register(name: &'static CStr, mode: u16) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {

@@ -422,12 +422,14 @@ fn ioctl_read_clear(open: &OpenLog, arg: usize) -> Result<isize> {
     Ok(copied as isize)
 }
 
-/// Moves the clear point to `seq`. If nothing follows it, a record saying
-/// so does: `dmesg` gives up on a `/dev/kmsg` whose first read (at
-/// `SEEK_DATA`) finds nothing, and asks syslog(2), the host, instead.
-fn clear_to(log: &Log, seq: u64) {
+/// Moves the clear point to `seq`. If nothing follows it and syslog(2) is
+/// not redirected, a record saying so does: `dmesg` gives up on a
+/// `/dev/kmsg` whose first read (at `SEEK_DATA`) finds nothing, and asks
+/// syslog(2), then the host's, instead. Redirected, syslog(2) is the log's
+/// too, and `SEEK_DATA` after a clear finds nothing, as LTP's kmsg01 checks.
+pub(crate) fn clear_to(log: &Log, seq: u64) {
     log.clear_seq.store(seq, Release);
-    if seq == log.ring.next_seq() {
+    if seq == log.ring.next_seq() && !shim::redirecting() {
         let _ = log.store(6, 0, b"syslog_ns: log cleared", Source::Module);
     }
 }
@@ -559,7 +561,7 @@ fn host_side_table(host: Option<&bindings::file_operations>) -> bindings::file_o
 /// device's opens hand files to, and fields drop in order: the device
 /// first, so that no open begins, then the publication, then the tables.
 pub(crate) struct Device {
-    _misc: Pin<KBox<MiscRegistration<KmsgNs>>>,
+    misc: Pin<KBox<MiscRegistration<KmsgNs>>>,
     _published: Published,
     _host_table: Option<KBox<bindings::file_operations>>,
     _control_table: KBox<bindings::file_operations>,
@@ -596,11 +598,24 @@ impl Device {
         // namespace) or, for the host's log, as /dev/kmsg decides.
         let misc = KBox::pin_init(MiscRegistration::register(c"kmsg_ns", 0o666), GFP_KERNEL)?;
         Ok(Device {
-            _misc: misc,
+            misc,
             _published: published,
             _host_table: host_table,
             _control_table: control_table,
         })
+    }
+}
+
+impl Device {
+    /// `/dev/kmsg`'s operations (null if there is none) and `/dev/kmsg_ns`'s,
+    /// for the redirect of `/dev/kmsg`'s opens; both live as long as this.
+    pub(crate) fn tables(
+        &self,
+    ) -> (
+        *const bindings::file_operations,
+        *const bindings::file_operations,
+    ) {
+        (HOST_KMSG.load(Acquire), self.misc.file_operations())
     }
 }
 

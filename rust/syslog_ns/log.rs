@@ -16,16 +16,18 @@ use crate::{
     ratelimit::{RateLimit, Verdict},
     ringbuf::{Meta, RingBuffer, WriteError, MAX_TEXT},
     shim::{self, Waiters},
+    syslog::SyslogReader,
     user_ns::UserNamespace,
 };
 use core::ptr;
 use kernel::{
     fmt::Write,
+    new_mutex,
     prelude::*,
     sync::{
         aref::ARef,
         atomic::{Acquire, Atomic, Relaxed, Release},
-        rcu, Arc, ArcBorrow,
+        rcu, Arc, ArcBorrow, Mutex,
     },
 };
 
@@ -43,6 +45,7 @@ pub(crate) const LEVEL_WARNING: u8 = 4;
 const CONSOLE_LEVEL_DEFAULT: u32 = 7;
 
 /// One user namespace's log.
+#[pin_data]
 pub(crate) struct Log {
     pub(crate) ring: RingBuffer,
     /// A plain (not active) reference: it keeps the memory, not the
@@ -59,6 +62,13 @@ pub(crate) struct Log {
     pub(crate) clear_seq: Atomic<u64>,
     /// Records below it are mirrored to the host when `mirror` is on.
     pub(crate) console_level: Atomic<u32>,
+    /// The level syslog(2)'s `CONSOLE_OFF` saved for `CONSOLE_ON`, or 0.
+    pub(crate) saved_console_level: Atomic<u32>,
+    /// The next record syslog(2)'s `READ` and `/proc/kmsg` take: one
+    /// reader for all, as the kernel's `syslog_seq`; written under `syslog`.
+    pub(crate) syslog_seq: Atomic<u64>,
+    #[pin]
+    pub(crate) syslog: Mutex<SyslogReader>,
     /// Open files on this log.
     pub(crate) readers: Atomic<u32>,
     pub(crate) waiters: Waiters,
@@ -70,8 +80,8 @@ impl Log {
     fn new(ns: &UserNamespace, size: usize) -> Result<Arc<Self>> {
         let ring = RingBuffer::new(size)?;
         let waiters = Waiters::new()?;
-        let log = Arc::new(
-            Log {
+        let log = Arc::pin_init(
+            pin_init!(Log {
                 ring,
                 user_ns: ns.get(),
                 id: ns.id(),
@@ -79,13 +89,16 @@ impl Log {
                 quota_uid: ns.quota_uid(),
                 clear_seq: Atomic::new(0),
                 console_level: Atomic::new(CONSOLE_LEVEL_DEFAULT),
+                saved_console_level: Atomic::new(0),
+                syslog_seq: Atomic::new(0),
+                syslog <- new_mutex!(SyslogReader::default()),
                 readers: Atomic::new(0),
                 waiters,
                 mirror_limit: RateLimit::new(
                     crate::params::mirror_burst(),
                     crate::params::mirror_interval_ms(),
                 ),
-            },
+            }),
             GFP_KERNEL_ACCOUNT,
         )?;
         // dmesg gives up on a /dev/kmsg whose first read finds nothing and

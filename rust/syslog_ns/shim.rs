@@ -10,7 +10,13 @@
 
 use crate::common::trace::module_trace_events;
 use core::{ffi::c_void, ptr::NonNull};
-use kernel::{error::to_result, fs::File, prelude::*};
+use kernel::{
+    bindings,
+    error::to_result,
+    fs::File,
+    prelude::*,
+    sync::atomic::{Acquire, Atomic, Release},
+};
 
 use crate::common::miscdev::PollTable;
 
@@ -77,8 +83,19 @@ pub(crate) mod raw {
 
         pub(crate) fn syslog_ns_collector_start();
         pub(crate) fn syslog_ns_collector_stop();
-        pub(crate) fn syslog_ns_console_capture_start() -> c_int;
+        pub(crate) fn syslog_ns_console_capture_start(console: bool, oom: bool) -> c_int;
         pub(crate) fn syslog_ns_console_capture_stop();
+        pub(crate) fn syslog_ns_redirect_register(
+            host_kmsg: *const bindings::file_operations,
+            kmsg_ns: *const bindings::file_operations,
+        ) -> c_int;
+        pub(crate) fn syslog_ns_redirect_unregister();
+        pub(crate) fn syslog_ns_redirect_done();
+        pub(crate) fn syslog_ns_settings_open();
+        pub(crate) fn syslog_ns_settings_close();
+        pub(crate) fn syslog_ns_dmesg_restrict() -> bool;
+        pub(crate) fn syslog_ns_printk_time() -> bool;
+        pub(crate) fn syslog_ns_task_user_ns(nr: c_int) -> *mut bindings::user_namespace;
         pub(crate) fn syslog_ns_nf_register() -> c_int;
         pub(crate) fn syslog_ns_nf_unregister();
 
@@ -275,14 +292,15 @@ impl Drop for NetfilterRedirect {
     }
 }
 
-/// What tasks inside a namespace printk() goes to their log while this
-/// lives (the printk console tracepoint).
+/// The printk console tracepoint's probe, while this lives: with
+/// `console`, what tasks inside a namespace printk() goes to their log; with
+/// `oom`, the OOM killer's report goes to its victim's (`oom.rs`).
 pub(crate) struct ConsoleCapture(());
 
 impl ConsoleCapture {
-    pub(crate) fn register() -> Result<Self> {
+    pub(crate) fn register(console: bool, oom: bool) -> Result<Self> {
         // SAFETY: process context, at load; `Drop` unregisters it.
-        to_result(unsafe { raw::syslog_ns_console_capture_start() })?;
+        to_result(unsafe { raw::syslog_ns_console_capture_start(console, oom) })?;
         Ok(ConsoleCapture(()))
     }
 }
@@ -292,4 +310,81 @@ impl Drop for ConsoleCapture {
         // SAFETY: registered in `register`, unregistered once.
         unsafe { raw::syslog_ns_console_capture_stop() };
     }
+}
+
+/// The kernel's syslog(2), `/proc/kmsg` and `/dev/kmsg` serve the tasks
+/// with a log from their log while this lives (`syslog_ns_redirect.c`).
+///
+/// # Invariants
+///
+/// The hooks are registered, and the host settings open, until `drop`.
+pub(crate) struct Redirect(());
+
+impl Redirect {
+    /// `host_kmsg` is `/dev/kmsg`'s operations, `kmsg_ns` `/dev/kmsg_ns`'s,
+    /// both living until this is dropped. `EOPNOTSUPP` without ftrace's
+    /// argument access, `EINVAL` if a kernel function is not found, `EBUSY`
+    /// if a livepatch has one. The module's last step at load: a file it
+    /// binds holds the module, which a failing load would not wait for.
+    pub(crate) fn register(
+        host_kmsg: *const bindings::file_operations,
+        kmsg_ns: *const bindings::file_operations,
+    ) -> Result<Self> {
+        // SAFETY: process context, at load; closed by `drop` or below.
+        unsafe { raw::syslog_ns_settings_open() };
+        // SAFETY:
+        // - process context, at load;
+        // - both tables live until `drop` unregisters, the caller says.
+        let registered = to_result(unsafe { raw::syslog_ns_redirect_register(host_kmsg, kmsg_ns) });
+        if let Err(e) = registered {
+            // SAFETY: opened above, and nothing reads them: no hook is left.
+            unsafe { raw::syslog_ns_settings_close() };
+            return Err(e);
+        }
+        REDIRECTING.store(true, Release);
+        // INVARIANT: registered and open.
+        Ok(Redirect(()))
+    }
+}
+
+impl Drop for Redirect {
+    fn drop(&mut self) {
+        REDIRECTING.store(false, Release);
+        // SAFETY: registered (type invariant), unregistered once; unload has
+        // begun, so no redirected call or bound file is left.
+        unsafe { raw::syslog_ns_redirect_unregister() };
+        // SAFETY: open (type invariant); no hook is left to read them.
+        unsafe { raw::syslog_ns_settings_close() };
+    }
+}
+
+/// Whether a [`Redirect`] lives.
+static REDIRECTING: Atomic<bool> = Atomic::new(false);
+
+/// Whether syslog(2), `/proc/kmsg` and `/dev/kmsg` are redirected.
+pub(crate) fn redirecting() -> bool {
+    REDIRECTING.load(Acquire)
+}
+
+/// Gives back the module reference of a redirected call or bound file.
+///
+/// # Safety
+///
+/// The caller holds such a reference (`syslog_ns_redirect.c`), and returns
+/// without sleeping once this is called.
+pub(crate) unsafe fn redirect_done() {
+    // SAFETY: the caller holds the reference it gives back.
+    unsafe { raw::syslog_ns_redirect_done() };
+}
+
+/// The host's `kernel.dmesg_restrict`, as redirected syslog(2) applies it.
+pub(crate) fn dmesg_restrict() -> bool {
+    // SAFETY: called from a redirected call, while `Redirect` lives.
+    unsafe { raw::syslog_ns_dmesg_restrict() }
+}
+
+/// The host's `printk.time`: whether syslog(2) lines carry a timestamp.
+pub(crate) fn printk_time() -> bool {
+    // SAFETY: called from a redirected call, while `Redirect` lives.
+    unsafe { raw::syslog_ns_printk_time() }
 }

@@ -22,9 +22,11 @@ mod device;
 mod exports;
 mod kmsg;
 mod log;
+mod oom;
 mod ratelimit;
 mod ringbuf;
 mod shim;
+mod syslog;
 #[allow(clippy::all, missing_docs, unreachable_pub)]
 mod uapi;
 mod user_ns;
@@ -76,6 +78,10 @@ module! {
             default: false,
             description: "Add what a task inside a namespace printk()s to that namespace's log",
         },
+        redirect: bool {
+            default: true,
+            description: "Serve syslog(2), /proc/kmsg and /dev/kmsg of tasks with a log from that log, and copy OOM kill reports to the victim's log",
+        },
     },
 }
 
@@ -121,6 +127,10 @@ mod params {
 
     pub(crate) fn capture_console() -> bool {
         p::capture_console.value()
+    }
+
+    pub(crate) fn redirect() -> bool {
+        p::redirect.value()
     }
 }
 
@@ -198,9 +208,11 @@ fn write_logs(f: &mut kernel::fmt::Formatter<'_>) -> core::fmt::Result {
 }
 
 /// The module. Fields drop in order, after `drop` has emptied the table:
-/// the producers of records first (the console probe, the netfilter
+/// the redirect of the kernel's log interfaces (which hands opens to the
+/// device), the producers of records (the console probe, the netfilter
 /// redirect, the device), then the collector.
 pub(crate) struct SyslogNs {
+    redirect: Option<shim::Redirect>,
     console: Option<shim::ConsoleCapture>,
     netfilter: Option<shim::NetfilterRedirect>,
     device: Option<device::Device>,
@@ -213,6 +225,7 @@ impl kernel::Module for SyslogNs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         check_params()?;
         log::init();
+        oom::init();
         let dir = Dir::new(c"syslog_ns");
         let logs = KBox::pin_init(
             dir.read_callback_file(c"logs", (), &|(): &(), f| write_logs(f)),
@@ -222,6 +235,7 @@ impl kernel::Module for SyslogNs {
         // once none is left.
         to_result(unsafe { shim::raw::syslog_ns_text_init() })?;
         let mut this = SyslogNs {
+            redirect: None,
             console: None,
             netfilter: None,
             device: None,
@@ -237,8 +251,26 @@ impl kernel::Module for SyslogNs {
                 e.to_errno()
             ),
         }
-        if params::capture_console() {
-            this.console = Some(shim::ConsoleCapture::register()?);
+        if params::capture_console() || params::redirect() {
+            this.console = Some(shim::ConsoleCapture::register(
+                params::capture_console(),
+                params::redirect(),
+            )?);
+        }
+        // Last: a file it binds holds the module, which a failed load does
+        // not wait for.
+        if params::redirect() {
+            let (host_kmsg, kmsg_ns) = this
+                .device
+                .as_ref()
+                .map_or((core::ptr::null(), core::ptr::null()), |d| d.tables());
+            match shim::Redirect::register(host_kmsg, kmsg_ns) {
+                Ok(redirect) => this.redirect = Some(redirect),
+                Err(e) => pr_warn!(
+                    "syslog(2), /proc/kmsg and /dev/kmsg cannot be redirected ({}): containers read their log on /dev/kmsg_ns bind-mounted over /dev/kmsg\n",
+                    e.to_errno()
+                ),
+            }
         }
         Ok(this)
     }
@@ -246,6 +278,7 @@ impl kernel::Module for SyslogNs {
 
 impl Drop for SyslogNs {
     fn drop(&mut self) {
+        self.redirect = None;
         self.console = None;
         self.netfilter = None;
         // No open can begin after this, so no log is created.

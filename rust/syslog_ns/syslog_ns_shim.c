@@ -316,12 +316,21 @@ void syslog_ns_collector_stop(void)
 
 /*
  * printk's console tracepoint runs inside vprintk_store() with interrupts
- * off, for every message, possibly in NMI. Only messages printed by a task
- * are attributed to that task's namespace.
+ * off, for every message (each pr_cont() piece on its own), possibly in NMI.
+ * Only messages printed by a task are looked at: the OOM killer's report,
+ * routed by its victim (see oom.rs), whoever prints it; and, with
+ * capture_console, what a task inside a namespace prints, for its own log.
  */
+static bool syslog_ns_capture_console;
+static bool syslog_ns_capture_oom;
+
 static void syslog_ns_console_probe(void *data, const char *text, size_t len)
 {
-	if (!in_task() || in_nmi() || current_user_ns() == &init_user_ns)
+	if (!in_task() || in_nmi())
+		return;
+	if (syslog_ns_capture_oom && syslog_ns_oom_text(text, len))
+		return;
+	if (!syslog_ns_capture_console || current_user_ns() == &init_user_ns)
 		return;
 	/* Mirrored records come from a log already. */
 	if (len >= strlen(SYSLOG_NS_MIRROR_PREFIX) &&
@@ -330,8 +339,10 @@ static void syslog_ns_console_probe(void *data, const char *text, size_t len)
 	syslog_ns_console(text, len);
 }
 
-int syslog_ns_console_capture_start(void)
+int syslog_ns_console_capture_start(bool console, bool oom)
 {
+	syslog_ns_capture_console = console;
+	syslog_ns_capture_oom = oom;
 	return register_trace_console(syslog_ns_console_probe, NULL);
 }
 

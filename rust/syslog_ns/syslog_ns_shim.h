@@ -52,7 +52,7 @@ int syslog_ns_open_host(const struct file_operations *table,
 void syslog_ns_collector_start(void);
 void syslog_ns_collector_stop(void);
 
-int syslog_ns_console_capture_start(void);
+int syslog_ns_console_capture_start(bool console, bool oom);
 void syslog_ns_console_capture_stop(void);
 
 void syslog_ns_host_printk(unsigned int level, u64 id, const char *text,
@@ -63,11 +63,28 @@ void syslog_ns_text_exit(void);
 char *syslog_ns_text_get(void);
 void syslog_ns_text_put(void);
 
+int syslog_ns_redirect_register(const struct file_operations *host_kmsg,
+				const struct file_operations *kmsg_ns);
+void syslog_ns_redirect_unregister(void);
+void syslog_ns_redirect_done(void);
+void syslog_ns_settings_open(void);
+void syslog_ns_settings_close(void);
+bool syslog_ns_dmesg_restrict(void);
+bool syslog_ns_printk_time(void);
+struct user_namespace *syslog_ns_task_user_ns(int nr);
+
 /* Rust. */
 int syslog_ns_store(struct user_namespace *ns, bool to_host, unsigned int level,
 		    unsigned int facility, const char *text, size_t len);
 bool syslog_ns_has_log(struct user_namespace *ns);
 void syslog_ns_collect(void);
 void syslog_ns_console(const char *text, size_t len);
+bool syslog_ns_oom_text(const char *text, size_t len);
+int syslog_ns_do_syslog(int type, char __user *buf, int len, int source);
+int syslog_ns_proc_kmsg_open(struct inode *inode, struct file *file);
+int syslog_ns_proc_kmsg_release(struct inode *inode, struct file *file);
+ssize_t syslog_ns_proc_kmsg_read(struct file *file, char __user *buf, size_t count,
+				 loff_t *ppos);
+__poll_t syslog_ns_proc_kmsg_poll(struct file *file, struct poll_table_struct *wait);
 
 #endif /* _SYSLOG_NS_SHIM_H */

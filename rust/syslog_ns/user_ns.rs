@@ -78,6 +78,15 @@ impl UserNamespace {
         }
     }
 
+    /// The user namespace of the task with pid `nr` in the initial pid
+    /// namespace, if there is such a task. Any context.
+    pub(crate) fn of_task(nr: i32) -> Option<ARef<UserNamespace>> {
+        // SAFETY: no precondition; any context.
+        let ns = NonNull::new(unsafe { raw::syslog_ns_task_user_ns(nr) })?;
+        // SAFETY: `syslog_ns_task_user_ns()` took the reference this owns.
+        Some(unsafe { ARef::from_raw(ns.cast()) })
+    }
+
     /// Whether this is the host's, the initial user namespace.
     pub(crate) fn is_initial(&self) -> bool {
         ptr::eq(self.as_ptr(), &raw const bindings::init_user_ns)
