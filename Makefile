@@ -79,7 +79,7 @@ export CARGO_TARGET_DIR := $(CURDIR)/build/cargo
 CARGO ?= cargo
 
 # The harness reads these from the environment.
-export VARIANT KERNEL KMODS_BUILD MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
+export VARIANT KERNEL KMODS_BUILD MODULE TEST_MODULES SAMPLES KDIR EXTRA_TESTS LTP TESTS STRESS TIMEOUT SCRIPT_TIMEOUT GUEST_SHELL
 
 .PHONY: all modules modules-kunit kernel debian-kernel setup install dkms-check sign sign-kunit samples samples-test run check bench stress clean \
 	help fmt fmtcheck clippy checkpatch ynlcheck lint
@@ -189,6 +189,7 @@ help:
 	@echo '  make check           run every KUnit suite and integration test in QEMU'
 	@echo '  make check MODULE=x  only module x'
 	@echo '  make check EXTRA_TESTS=dir   also run the KTAP scripts in dir inside the guest'
+	@echo '  make check LTP=dir           also run LTP'"'"'s kmsg01, syslog11, syslog12 (an LTP build) in a container'
 	@echo '  make check TESTS="syslog_ns/fault no_test_taint"   only the scripts these globs name'
 	@echo '  make bench           run the benchmarks'
 	@echo '  make check KERNEL=debian   the tests on Debian'"'"'s stock kernel (also make KERNEL=debian, run)'

@@ -27,8 +27,10 @@ for applet in $("$busybox" --list-full); do
 done
 
 install -m 0755 "$KMODS_ROOT/tests/guest/init" "$stage/init"
-echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
-echo "root:x:0:" >"$stage/etc/group"
+# nobody: LTP's syslog12 drops to it.
+printf '%s\n' "root:x:0:0:root:/root:/bin/sh" "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh" \
+	>"$stage/etc/passwd"
+printf '%s\n' "root:x:0:" "nogroup:x:65534:" >"$stage/etc/group"
 
 cp -r "$modules_dir"/. "$stage/lib/modules/kmods/"
 if [ "${KERNEL:-test}" = debian ]; then
@@ -104,6 +106,18 @@ for sample in ${SAMPLES:-}; do
 	[ -x "$bin" ] || die "$bin is missing: run make samples"
 	PATH="$(dirname "$bin"):$PATH" copy_program "$sample"
 done
+
+# LTP's tests of the kernel log, from an LTP build an operator has (LTP=, an
+# installed LTP or its testcases/bin), for tests/integration/syslog_ns/ltp.sh.
+if [ -n "${LTP:-}" ]; then
+	for t in kmsg01 syslog11 syslog12; do
+		bin=$(find "$LTP" -name "$t" -type f -perm -u+x | head -n1)
+		[ -n "$bin" ] || die "LTP=$LTP has no $t"
+		PATH="$(dirname "$bin"):$PATH" copy_program "$t"
+		mkdir -p "$stage/kmods/ltp"
+		ln -sf "/usr/bin/$t" "$stage/kmods/ltp/$t"
+	done
+fi
 
 programs=$(find "$KMODS_ROOT/tests" -name programs -type f -exec cat {} + |
 	sed 's/#.*//' | tr -s ' \n' '\n' | sort -u)

@@ -25,7 +25,7 @@ use crate::{
     params,
     ratelimit::{RateLimit, Verdict},
     ringbuf::{Read, WriteError, MAX_TEXT, MIN_SIZE},
-    shim, uapi,
+    shim, syslog, uapi,
     user_ns::UserNamespace,
 };
 use core::{
@@ -196,12 +196,13 @@ impl FileOps for KmsgNs {
             return Ok(Opened::HandedOver);
         };
         let access = Access::of(opening.file());
-        // Reading a log takes CAP_SYSLOG over it, as the host's does under
+        // Reading a log is checked as devkmsg_open() checks the host's:
+        // syslog(2)'s READ_ALL, CAP_SYSLOG over the log under the host's
         // dmesg_restrict; writing takes what writing /dev/kmsg (0644 root)
         // takes, within the log's namespace. An open for neither (access
         // mode 3, for ioctls only) leaves it to each ioctl.
-        if access.read && !capable_over(&log) {
-            return Err(EPERM);
+        if access.read {
+            syslog::check(&log, syslog::SYSLOG_ACTION_READ_ALL)?;
         }
         if access.write && !log.user_ns().may_write_kmsg() {
             return Err(EACCES);

@@ -317,7 +317,7 @@ impl Drop for ConsoleCapture {
 ///
 /// # Invariants
 ///
-/// The hooks are registered, and the host settings open, until `drop`.
+/// The hooks are registered until `drop`.
 pub(crate) struct Redirect(());
 
 impl Redirect {
@@ -330,17 +330,10 @@ impl Redirect {
         host_kmsg: *const bindings::file_operations,
         kmsg_ns: *const bindings::file_operations,
     ) -> Result<Self> {
-        // SAFETY: process context, at load; closed by `drop` or below.
-        unsafe { raw::syslog_ns_settings_open() };
         // SAFETY:
         // - process context, at load;
         // - both tables live until `drop` unregisters, the caller says.
-        let registered = to_result(unsafe { raw::syslog_ns_redirect_register(host_kmsg, kmsg_ns) });
-        if let Err(e) = registered {
-            // SAFETY: opened above, and nothing reads them: no hook is left.
-            unsafe { raw::syslog_ns_settings_close() };
-            return Err(e);
-        }
+        to_result(unsafe { raw::syslog_ns_redirect_register(host_kmsg, kmsg_ns) })?;
         REDIRECTING.store(true, Release);
         // INVARIANT: registered and open.
         Ok(Redirect(()))
@@ -353,7 +346,25 @@ impl Drop for Redirect {
         // SAFETY: registered (type invariant), unregistered once; unload has
         // begun, so no redirected call or bound file is left.
         unsafe { raw::syslog_ns_redirect_unregister() };
-        // SAFETY: open (type invariant); no hook is left to read them.
+    }
+}
+
+/// The host's `kernel.dmesg_restrict` and `printk.time`, readable while
+/// this lives (from their files: the variables are not exported).
+pub(crate) struct HostSettings(());
+
+impl HostSettings {
+    pub(crate) fn open() -> Self {
+        // SAFETY: process context, at load; `Drop` closes them.
+        unsafe { raw::syslog_ns_settings_open() };
+        HostSettings(())
+    }
+}
+
+impl Drop for HostSettings {
+    fn drop(&mut self) {
+        // SAFETY: opened by `open`, closed once, at unload, when no file of
+        // the device or redirected call is left to read them.
         unsafe { raw::syslog_ns_settings_close() };
     }
 }
@@ -377,14 +388,16 @@ pub(crate) unsafe fn redirect_done() {
     unsafe { raw::syslog_ns_redirect_done() };
 }
 
-/// The host's `kernel.dmesg_restrict`, as redirected syslog(2) applies it.
+/// The host's `kernel.dmesg_restrict`, as a log's readers are checked
+/// against it; restricted if it cannot be read.
 pub(crate) fn dmesg_restrict() -> bool {
-    // SAFETY: called from a redirected call, while `Redirect` lives.
+    // SAFETY: process context; called by a file's or a redirected call's
+    // operation, while `HostSettings` lives.
     unsafe { raw::syslog_ns_dmesg_restrict() }
 }
 
 /// The host's `printk.time`: whether syslog(2) lines carry a timestamp.
 pub(crate) fn printk_time() -> bool {
-    // SAFETY: called from a redirected call, while `Redirect` lives.
+    // SAFETY: as in `dmesg_restrict`.
     unsafe { raw::syslog_ns_printk_time() }
 }

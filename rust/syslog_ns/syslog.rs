@@ -19,7 +19,8 @@
 //! Permissions are the kernel's, over the log's user namespace: with the
 //! host's `dmesg_restrict` set every action, and otherwise every action but
 //! `READ_ALL` and `SIZE_BUFFER`, takes CAP_SYSLOG there. `/proc/kmsg` is
-//! checked at open only, as the kernel does.
+//! checked at open only, as the kernel does, and so is a reader of
+//! `/dev/kmsg` or `/dev/kmsg_ns`, as `READ_ALL`.
 
 use crate::{
     device,
@@ -38,7 +39,7 @@ use kernel::{
 pub(crate) const SYSLOG_ACTION_CLOSE: i32 = 0;
 pub(crate) const SYSLOG_ACTION_OPEN: i32 = 1;
 const SYSLOG_ACTION_READ: i32 = 2;
-const SYSLOG_ACTION_READ_ALL: i32 = 3;
+pub(crate) const SYSLOG_ACTION_READ_ALL: i32 = 3;
 const SYSLOG_ACTION_READ_CLEAR: i32 = 4;
 const SYSLOG_ACTION_CLEAR: i32 = 5;
 const SYSLOG_ACTION_CONSOLE_OFF: i32 = 6;

@@ -217,6 +217,7 @@ pub(crate) struct SyslogNs {
     netfilter: Option<shim::NetfilterRedirect>,
     device: Option<device::Device>,
     collector: Option<shim::Collector>,
+    _settings: shim::HostSettings,
     _logs: Pin<KBox<kernel::debugfs::File<()>>>,
     _dir: Dir,
 }
@@ -240,6 +241,7 @@ impl kernel::Module for SyslogNs {
             netfilter: None,
             device: None,
             collector: Some(shim::Collector::start()),
+            _settings: shim::HostSettings::open(),
             _logs: logs,
             _dir: dir,
         };

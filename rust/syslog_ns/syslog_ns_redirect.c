@@ -47,7 +47,9 @@
 #include <linux/file.h>
 #include <linux/ftrace.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/cred.h>
 #include <linux/rcupdate.h>
@@ -59,20 +61,13 @@
 
 #if defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) || defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
 
-#ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
-#define SYSLOG_NS_OPS_FLAGS	FTRACE_OPS_FL_IPMODIFY
-#else
-#define SYSLOG_NS_OPS_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS)
-#endif
-
 /* /dev/kmsg_ns's file operations, which devkmsg_open() hands files to. */
 static const struct file_operations *syslog_ns_kmsg_ns_fops;
 
 /*
  * Whether the current task's call is to be redirected: it is a task's,
  * whose user namespace has a log, and the module is not going away (the
- * reference this takes is the call's). Preemption is off (ftrace), which
- * the log lookup's RCU section relies on.
+ * reference this takes is the call's).
  */
 static bool notrace syslog_ns_take_call(void)
 {
@@ -80,32 +75,8 @@ static bool notrace syslog_ns_take_call(void)
 	       try_module_get(THIS_MODULE);
 }
 
-static void notrace syslog_ns_redirect_to(struct ftrace_regs *fregs, void *to)
-{
-	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)to);
-}
-
-/* do_syslog(type, buf, len, source) */
-static void notrace syslog_ns_do_syslog_hook(unsigned long ip, unsigned long parent_ip,
-					     struct ftrace_ops *ops,
-					     struct ftrace_regs *fregs)
-{
-	if ((int)ftrace_regs_get_argument(fregs, 3) == SYSLOG_FROM_READER &&
-	    syslog_ns_take_call())
-		syslog_ns_redirect_to(fregs, syslog_ns_do_syslog);
-}
-
-/* kmsg_open(inode, file) */
-static void notrace syslog_ns_kmsg_open_hook(unsigned long ip, unsigned long parent_ip,
-					     struct ftrace_ops *ops,
-					     struct ftrace_regs *fregs)
-{
-	if (syslog_ns_take_call())
-		syslog_ns_redirect_to(fregs, syslog_ns_proc_kmsg_open);
-}
-
 /*
- * Whether the file of kmsg_read(file, ...), kmsg_poll(file, ...) is one
+ * Whether the file that is argument @arg of the call is a /proc/kmsg file
  * syslog_ns_proc_kmsg_open() bound to a log; the file holds a module
  * reference until its release.
  */
@@ -114,31 +85,6 @@ static bool notrace syslog_ns_bound(struct ftrace_regs *fregs, unsigned int arg)
 	struct file *file = (struct file *)ftrace_regs_get_argument(fregs, arg);
 
 	return file->private_data;
-}
-
-static void notrace syslog_ns_kmsg_read_hook(unsigned long ip, unsigned long parent_ip,
-					     struct ftrace_ops *ops,
-					     struct ftrace_regs *fregs)
-{
-	if (syslog_ns_bound(fregs, 0))
-		syslog_ns_redirect_to(fregs, syslog_ns_proc_kmsg_read);
-}
-
-static void notrace syslog_ns_kmsg_poll_hook(unsigned long ip, unsigned long parent_ip,
-					     struct ftrace_ops *ops,
-					     struct ftrace_regs *fregs)
-{
-	if (syslog_ns_bound(fregs, 0))
-		syslog_ns_redirect_to(fregs, syslog_ns_proc_kmsg_poll);
-}
-
-/* kmsg_release(inode, file) */
-static void notrace syslog_ns_kmsg_release_hook(unsigned long ip, unsigned long parent_ip,
-						struct ftrace_ops *ops,
-						struct ftrace_regs *fregs)
-{
-	if (syslog_ns_bound(fregs, 1))
-		syslog_ns_redirect_to(fregs, syslog_ns_proc_kmsg_release);
 }
 
 /*
@@ -159,85 +105,138 @@ static int syslog_ns_devkmsg_open(struct inode *inode, struct file *file)
 	return ret;
 }
 
-static void notrace syslog_ns_devkmsg_open_hook(unsigned long ip, unsigned long parent_ip,
-						struct ftrace_ops *ops,
-						struct ftrace_regs *fregs)
-{
-	if (syslog_ns_take_call())
-		syslog_ns_redirect_to(fregs, syslog_ns_devkmsg_open);
-}
-
-/* One redirected function: by name, or (devkmsg_open) by address. */
-struct syslog_ns_hook {
-	const char *name;
-	struct ftrace_ops ops;
+/* The redirected functions; all but devkmsg_open are found by name. */
+enum syslog_ns_target {
+	SYSLOG_NS_DO_SYSLOG,
+	SYSLOG_NS_KMSG_OPEN,
+	SYSLOG_NS_KMSG_READ,
+	SYSLOG_NS_KMSG_POLL,
+	SYSLOG_NS_KMSG_RELEASE,
+	SYSLOG_NS_DEVKMSG_OPEN,
+	SYSLOG_NS_TARGETS,
 };
 
-#define SYSLOG_NS_HOOK(fn) { .name = #fn, .ops = { .func = syslog_ns_##fn##_hook, \
-						   .flags = SYSLOG_NS_OPS_FLAGS } }
+static const char *const syslog_ns_target_name[SYSLOG_NS_TARGETS] = {
+	[SYSLOG_NS_DO_SYSLOG]		= "do_syslog",
+	[SYSLOG_NS_KMSG_OPEN]		= "kmsg_open",
+	[SYSLOG_NS_KMSG_READ]		= "kmsg_read",
+	[SYSLOG_NS_KMSG_POLL]		= "kmsg_poll",
+	[SYSLOG_NS_KMSG_RELEASE]	= "kmsg_release",
+	[SYSLOG_NS_DEVKMSG_OPEN]	= "devkmsg_open",
+};
 
 /*
- * In order of registration: a /proc/kmsg file is bound by kmsg_open() only
- * once its other operations are redirected, and unregistering goes in
- * reverse.
+ * The ftrace location of each, learnt at its first call: one ftrace_ops
+ * serves all six (one trampoline, and one RCU-tasks wait to remove it), and
+ * the callback tells them apart by the location it is called for, whose
+ * name it looks up once.
  */
-static struct syslog_ns_hook syslog_ns_hooks[] = {
-	SYSLOG_NS_HOOK(kmsg_read),
-	SYSLOG_NS_HOOK(kmsg_poll),
-	SYSLOG_NS_HOOK(kmsg_release),
-	SYSLOG_NS_HOOK(kmsg_open),
-	SYSLOG_NS_HOOK(do_syslog),
-	SYSLOG_NS_HOOK(devkmsg_open),
+static unsigned long syslog_ns_target_ip[SYSLOG_NS_TARGETS];
+
+struct syslog_ns_symbol {
+	char name[KSYM_SYMBOL_LEN];
+};
+static DEFINE_PER_CPU(struct syslog_ns_symbol, syslog_ns_symbol);
+
+static int notrace syslog_ns_target_of(unsigned long ip)
+{
+	struct syslog_ns_symbol *symbol;
+	int i, target = -1;
+
+	for (i = 0; i < SYSLOG_NS_TARGETS; i++)
+		if (READ_ONCE(syslog_ns_target_ip[i]) == ip)
+			return i;
+	symbol = get_cpu_ptr(&syslog_ns_symbol);
+	sprint_symbol_no_offset(symbol->name, ip);
+	for (i = 0; i < SYSLOG_NS_TARGETS; i++) {
+		if (!strcmp(symbol->name, syslog_ns_target_name[i])) {
+			WRITE_ONCE(syslog_ns_target_ip[i], ip);
+			target = i;
+			break;
+		}
+	}
+	put_cpu_ptr(&syslog_ns_symbol);
+	return target;
+}
+
+/*
+ * The redirect, the way livepatch replaces a function: for a call to
+ * redirect, the instruction pointer is set to the replacement, which has
+ * the function's prototype and returns to its caller. Any other call runs
+ * the kernel's function, untouched.
+ */
+static void notrace syslog_ns_hook(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	void *to = NULL;
+
+	switch (syslog_ns_target_of(ip)) {
+	case SYSLOG_NS_DO_SYSLOG:
+		/* do_syslog(type, buf, len, source) */
+		if ((int)ftrace_regs_get_argument(fregs, 3) == SYSLOG_FROM_READER &&
+		    syslog_ns_take_call())
+			to = syslog_ns_do_syslog;
+		break;
+	case SYSLOG_NS_KMSG_OPEN:
+		if (syslog_ns_take_call())
+			to = syslog_ns_proc_kmsg_open;
+		break;
+	case SYSLOG_NS_KMSG_READ:
+		/* kmsg_read(file, buf, count, ppos) */
+		if (syslog_ns_bound(fregs, 0))
+			to = syslog_ns_proc_kmsg_read;
+		break;
+	case SYSLOG_NS_KMSG_POLL:
+		/* kmsg_poll(file, wait) */
+		if (syslog_ns_bound(fregs, 0))
+			to = syslog_ns_proc_kmsg_poll;
+		break;
+	case SYSLOG_NS_KMSG_RELEASE:
+		/* kmsg_release(inode, file) */
+		if (syslog_ns_bound(fregs, 1))
+			to = syslog_ns_proc_kmsg_release;
+		break;
+	case SYSLOG_NS_DEVKMSG_OPEN:
+		if (syslog_ns_take_call())
+			to = syslog_ns_devkmsg_open;
+		break;
+	}
+	if (to)
+		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)to);
+}
+
+/*
+ * FTRACE_OPS_FL_RECURSION: ftrace guards the callback against recursion
+ * (and runs it with preemption disabled).
+ */
+static struct ftrace_ops syslog_ns_ops = {
+	.func	= syslog_ns_hook,
+	.flags	= FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION
+#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+		  | FTRACE_OPS_FL_SAVE_REGS
+#endif
+		  ,
 };
 
-static int syslog_ns_hook_filter(struct syslog_ns_hook *hook,
-				 const struct file_operations *host_kmsg)
+static int syslog_ns_filter(const struct file_operations *host_kmsg)
 {
 	/* ftrace_set_filter() parses the name in place. */
 	char name[32];
+	int i, ret;
 
-	if (!strcmp(hook->name, "devkmsg_open")) {
-		if (!host_kmsg || !host_kmsg->open)
-			return -ENODEV;
-		return ftrace_set_filter_ip(&hook->ops, (unsigned long)host_kmsg->open, 0, 0);
-	}
-	strscpy(name, hook->name);
-	return ftrace_set_filter(&hook->ops, name, strlen(name), 1);
-}
-
-static void syslog_ns_hook_remove(struct syslog_ns_hook *hook)
-{
-	unregister_ftrace_function(&hook->ops);
-	ftrace_free_filter(&hook->ops);
-}
-
-/*
- * Starts redirecting: every hook, or none. @host_kmsg is /dev/kmsg's file
- * operations (syslog_ns_find_host_kmsg()), @kmsg_ns /dev/kmsg_ns's. Returns
- * 0, -EOPNOTSUPP without ftrace's argument access, -EINVAL if a function is
- * not found (renamed, inlined), -ENODEV without /dev/kmsg, or -EBUSY if
- * another IPMODIFY user (a livepatch) has one of the functions. Sleeps; at
- * load, as the module's last step, since a bound file must not outlive a
- * failed load.
- */
-int syslog_ns_redirect_register(const struct file_operations *host_kmsg,
-				const struct file_operations *kmsg_ns)
-{
-	int i, ret = 0;
-
-	syslog_ns_kmsg_ns_fops = kmsg_ns;
-	for (i = 0; i < ARRAY_SIZE(syslog_ns_hooks); i++) {
-		struct syslog_ns_hook *hook = &syslog_ns_hooks[i];
-
-		ret = syslog_ns_hook_filter(hook, host_kmsg);
-		if (!ret)
-			ret = register_ftrace_function(&hook->ops);
+	for (i = 0; i < SYSLOG_NS_TARGETS; i++) {
+		if (i == SYSLOG_NS_DEVKMSG_OPEN) {
+			ret = host_kmsg && host_kmsg->open ?
+				ftrace_set_filter_ip(&syslog_ns_ops,
+						     (unsigned long)host_kmsg->open, 0, 0) :
+				-ENODEV;
+		} else {
+			strscpy(name, syslog_ns_target_name[i]);
+			ret = ftrace_set_filter(&syslog_ns_ops, name, strlen(name), 0);
+		}
 		if (ret) {
-			pr_warn("syslog_ns: %s cannot be redirected (%d)\n", hook->name, ret);
-			ftrace_free_filter(&hook->ops);
-			while (i--)
-				syslog_ns_hook_remove(&syslog_ns_hooks[i]);
-			synchronize_rcu_tasks();
+			pr_warn("syslog_ns: %s cannot be redirected (%d)\n",
+				syslog_ns_target_name[i], ret);
 			return ret;
 		}
 	}
@@ -245,15 +244,39 @@ int syslog_ns_redirect_register(const struct file_operations *host_kmsg,
 }
 
 /*
+ * Starts redirecting: every function, or none. @host_kmsg is /dev/kmsg's
+ * file operations (syslog_ns_find_host_kmsg()), @kmsg_ns /dev/kmsg_ns's.
+ * Returns 0, -EOPNOTSUPP without ftrace's argument access, -EINVAL if a
+ * function is not found (renamed, inlined), -ENODEV without /dev/kmsg, or
+ * -EBUSY if another IPMODIFY user (a livepatch) has one of the functions.
+ * Sleeps; at load, as the module's last step, since a bound file must not
+ * outlive a failed load.
+ */
+int syslog_ns_redirect_register(const struct file_operations *host_kmsg,
+				const struct file_operations *kmsg_ns)
+{
+	int ret;
+
+	syslog_ns_kmsg_ns_fops = kmsg_ns;
+	ret = syslog_ns_filter(host_kmsg);
+	if (!ret)
+		ret = register_ftrace_function(&syslog_ns_ops);
+	if (ret)
+		ftrace_free_filter(&syslog_ns_ops);
+	return ret;
+}
+
+/*
  * Stops redirecting; at unload, which begins only once no redirected call
- * or bound file holds the module. Sleeps.
+ * or bound file holds the module. Once unregister_ftrace_function() returns
+ * no call is redirected; synchronize_rcu_tasks() waits for the last
+ * instructions of a replacement that gave its module reference back.
+ * Sleeps.
  */
 void syslog_ns_redirect_unregister(void)
 {
-	int i = ARRAY_SIZE(syslog_ns_hooks);
-
-	while (i--)
-		syslog_ns_hook_remove(&syslog_ns_hooks[i]);
+	unregister_ftrace_function(&syslog_ns_ops);
+	ftrace_free_filter(&syslog_ns_ops);
 	synchronize_rcu_tasks();
 }
 

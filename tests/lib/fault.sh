@@ -116,16 +116,18 @@ fault_call() {
 # loaded before: a failed load leaves no trace of it. In make check only the
 # allocations made under do_one_initcall(), the module's own init and what
 # it calls, fail (the loader's several hundred others are the kernel's); in
-# make stress every one. Where the kernel itself cannot allocate a trace
-# event field of the module, event_define_fields() warns (once): that
-# warning is the kernel's, not counted.
+# make stress every one. FAULT_UNDER=FUNCTION narrows make check's to those
+# made under FUNCTION (a kernel function the init calls). Where the kernel
+# itself cannot allocate a trace event field of the module,
+# event_define_fields() warns (once): that warning is the kernel's, not
+# counted.
 fault_insmod() {
 	module=$1 ko=$2
 	shift 2
-	[ -n "$KMODS_STRESS" ] || fault_filter require do_one_initcall || return 1
+	[ -n "$KMODS_STRESS" ] || fault_filter require "${FAULT_UNDER:-do_one_initcall}" || return 1
 	ktap_expect_splat_only 'event_define_fields' \
 		"$module: the kernel's event_define_fields() on an injected failure"
-	fault_call "insmod $module" \
+	fault_call "insmod $module${*:+ $*}${FAULT_UNDER:+ (under $FAULT_UNDER)}" \
 		--check "! grep -q '^$module ' /proc/modules" --undo "rmmod $module" \
 		insmod "$ko" "$@"
 	ktap_expect_splat_end

@@ -134,6 +134,13 @@ enum CallArgs {
         #[arg(long, value_enum, default_value_t = Access::Read)]
         access: Access,
     },
+    /// syslog(2) (klogctl) with ACTION and, for the reads, a buffer of LEN
+    /// bytes (the level for console-level).
+    Syslog {
+        action: i32,
+        #[arg(long, default_value_t = 0)]
+        len: i32,
+    },
     /// The fs_events get-state dump, on a fresh generic netlink socket.
     FsEventsDump,
     /// send() DATA in one UDP datagram to ADDRESS (host:port) from a socket
@@ -261,6 +268,21 @@ impl Call for ReadFile {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+struct Syslog {
+    action: i32,
+    len: i32,
+    buffer: Vec<u8>,
+}
+
+impl Call for Syslog {
+    fn run(&mut self) -> Result<(), Errno> {
+        // SAFETY: `buffer` holds `len` bytes (at least one), the most the
+        // kernel writes.
+        let ret = unsafe { libc::klogctl(self.action, self.buffer.as_mut_ptr().cast(), self.len) };
+        Errno::result(ret).map(drop)
     }
 }
 
@@ -487,6 +509,12 @@ fn build(call: CallArgs) -> Result<Box<dyn Call>> {
                 SyslogNsRequest::ReadClear => vec![1; READ_CLEAR_BYTES],
                 _ => Vec::new(),
             },
+        }),
+        CallArgs::Syslog { action, len } => Box::new(Syslog {
+            action,
+            len,
+            // Touched now, so that the kernel's copy faults in no page.
+            buffer: vec![1; len.max(1) as usize],
         }),
         CallArgs::FsEventsDump => Box::new(FsEventsDump::default()),
         CallArgs::UdpSend { address, data } => Box::new(UdpSend {

@@ -46,7 +46,7 @@ create_logs() {
 }
 
 ktap_print_header
-ktap_set_plan 49
+ktap_set_plan 74
 
 restrict=$(cat /proc/sys/kernel/dmesg_restrict)
 echo 1 >/proc/sys/kernel/dmesg_restrict
@@ -183,6 +183,13 @@ ktap_test_result "dmesg -w in b followed b's log only" \
 ktap_expect_errno "a /proc/kmsg opened without CAP_SYSLOG is EPERM" "Operation not permitted" \
 	sns_ct_unpriv a timeout 5 cat /proc/kmsg
 
+# LTP kmsg01's cases (samples/kmsg-check), in a container with a log and
+# on the host; SEEK_DATA after syslog(2)'s CLEAR among them.
+for case in inject nonblock block small-buffer readers overwrite seek-set seek-end seek-data; do
+	ktap_test_result "kmsg01's $case case in a" sns_ct a kmsg-check case $case
+	ktap_test_result "... and on the host" kmsg-check case $case
+done
+
 # The OOM killer's report reaches the victim's container.
 # The report has a stack dump, which is no splat: no WARNING or BUG.
 out=$(sns_ct a sh -c "echo \$\$ >$OOM_CG/cgroup.procs && exec dd if=/dev/zero of=/dev/null bs=67108864 count=1" 2>&1)
@@ -198,8 +205,30 @@ ktap_test_result "the host's log has them, as ever" \
 	sh -c "$DMESG | grep -q 'Memory cgroup out of memory: Killed process'"
 rmdir $OOM_CG 2>/dev/null
 
+# A reader blocked in syslog(2) holds the module; its end lets it go.
+sns_ct a klogctl read --len 1048576 >/dev/null 2>&1
+sns_ct_bg a /dev/null klogctl read --len 4096
+blocked=$SNS_BG
+sleep 1
+ktap_test_result "a container's read blocks in syslog(2) when nothing is unread" kill -0 "$blocked"
+ktap_expect_errno "rmmod is refused while it waits" "unavailable" rmmod syslog_ns
+kill "$blocked"
+wait "$blocked" 2>/dev/null
 sns_ct_stop a
 sns_ct_stop b
 sns_ct_stop c
+
+# redirect=0: the kernel's interfaces are the kernel's, log or not.
+ktap_test_result "once every reader is gone, rmmod; syslog_ns with redirect=0" sns_reload redirect=0
+sns_ct_start_plain d
+sns_ct d syslog-ns-ctl --create >/dev/null
+ktap_expect_errno "redirect=0: syslog(2) in a container with a log is the kernel's (EPERM)" EPERM \
+	klog d size-buffer
+ktap_expect_errno "... and so is /dev/kmsg" "Operation not permitted" sns_ct d dmesg
+ktap_test_result "... while /dev/kmsg_ns serves its log" \
+	sh -c "$NSENTER --target $(cat /tmp/sns-ct-d) --user --mount --net dd if=/dev/kmsg_ns bs=2048 count=1 2>/dev/null | grep -q 'log created'"
+sns_ct_stop d
+ktap_test_result "syslog_ns again as the other tests load it" sns_reload
+
 echo "$restrict" >/proc/sys/kernel/dmesg_restrict
 ktap_finished
