@@ -104,9 +104,14 @@ pub(crate) fn text(text: &[u8]) -> bool {
         return true;
     }
     if PRINTER.load(Relaxed) == me {
-        let mut pending = PENDING.lock();
-        append(&mut pending, text);
-        return true;
+        // The line's pieces start with ',' (a field) or '/' (a cgroup's
+        // path); anything else means it ended unseen: it is dropped.
+        if text.starts_with(b",") || text.starts_with(b"/") {
+            let mut pending = PENDING.lock();
+            append(&mut pending, text);
+            return true;
+        }
+        PRINTER.store(0, Relaxed);
     }
     // "Out of memory" or "Memory cgroup out of memory", then the pid.
     let head = &text[..text.len().min(64)];
