@@ -23,7 +23,7 @@
 //! `/dev/kmsg` or `/dev/kmsg_ns`, as `READ_ALL`.
 
 use crate::{
-    device,
+    device, kmsg,
     log::Log,
     ringbuf::{Meta, Read, MAX_TEXT},
     shim,
@@ -134,19 +134,14 @@ fn push(out: &mut [u8], len: &mut usize, bytes: &[u8]) {
     *len += n;
 }
 
-fn push_decimal(out: &mut [u8], len: &mut usize, mut n: u64, width: usize) {
-    let mut digits = [b' '; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Appends `n` in decimal, right-aligned in `width` columns (`%*lu`).
+fn push_decimal(out: &mut [u8], len: &mut usize, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let digits = kmsg::decimal(n, &mut digits);
+    for _ in digits.len()..width {
+        push(out, len, b" ");
     }
-    let start = i.min(digits.len() - width.min(digits.len()));
-    push(out, len, &digits[start..]);
+    push(out, len, digits);
 }
 
 /// A record as `record_print_text()` prints it for syslog(2): each line
@@ -185,16 +180,16 @@ fn format_line(out: &mut [u8], meta: &Meta, text: &[u8], time: bool) -> usize {
             } else {
                 (b'T', meta.caller)
             };
-            let mut caller = [b' '; 12];
-            let mut caller_len = 0;
-            push(&mut caller, &mut caller_len, &[kind]);
-            push_decimal(&mut caller, &mut caller_len, u64::from(id), 0);
+            // "[%6s]" of "T<pid>": the id right-aligned in five columns
+            // after its letter, if it is short.
+            let mut digits = [0u8; 20];
+            let digits = kmsg::decimal(u64::from(id), &mut digits);
             push(out, &mut len, b"[");
-            // "%6s": right-aligned in six columns.
-            for _ in caller_len..6 {
+            for _ in digits.len() + 1..6 {
                 push(out, &mut len, b" ");
             }
-            push(out, &mut len, &caller[..caller_len]);
+            push(out, &mut len, &[kind]);
+            push(out, &mut len, digits);
             push(out, &mut len, b"]");
         }
         if time || cfg!(CONFIG_PRINTK_CALLER) {

@@ -221,9 +221,7 @@ static bool syslog_ns_nf_routed(struct net *net, u8 pf,
  * every LOG line, nft's and ip(6)tables', passes through it, so the
  * redirect takes the lines of namespaces with a log and nothing else.
  *
- * FTRACE_OPS_FL_RECURSION: ftrace guards the callback against recursion
- * (and runs it with preemption disabled). Without the flag a trampoline
- * calls the callback bare; the lookups take their own RCU read locks.
+ * The callback's lookups take their own RCU read locks.
  */
 static void notrace syslog_ns_nf_redirect(unsigned long ip,
 					  unsigned long parent_ip,
@@ -243,11 +241,7 @@ static void notrace syslog_ns_nf_redirect(unsigned long ip,
 
 static struct ftrace_ops syslog_ns_nf_ops = {
 	.func	= syslog_ns_nf_redirect,
-	.flags	= FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION
-#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
-		  | FTRACE_OPS_FL_SAVE_REGS
-#endif
-		  ,
+	.flags	= SYSLOG_NS_FTRACE_FLAGS,
 };
 
 /*

@@ -207,17 +207,9 @@ static void notrace syslog_ns_hook(unsigned long ip, unsigned long parent_ip,
 		ftrace_regs_set_instruction_pointer(fregs, (unsigned long)to);
 }
 
-/*
- * FTRACE_OPS_FL_RECURSION: ftrace guards the callback against recursion
- * (and runs it with preemption disabled).
- */
 static struct ftrace_ops syslog_ns_ops = {
 	.func	= syslog_ns_hook,
-	.flags	= FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION
-#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
-		  | FTRACE_OPS_FL_SAVE_REGS
-#endif
-		  ,
+	.flags	= SYSLOG_NS_FTRACE_FLAGS,
 };
 
 static int syslog_ns_filter(const struct file_operations *host_kmsg)

@@ -63,6 +63,19 @@ void syslog_ns_text_exit(void);
 char *syslog_ns_text_get(void);
 void syslog_ns_text_put(void);
 
+/*
+ * The flags of the module's ftrace redirects (syslog_ns_netfilter.c,
+ * syslog_ns_redirect.c): the callback may set the instruction pointer,
+ * ftrace guards it against recursion (and runs it with preemption
+ * disabled), and without ftrace's argument access it needs the registers.
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+#define SYSLOG_NS_FTRACE_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION)
+#else
+#define SYSLOG_NS_FTRACE_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_RECURSION | \
+				 FTRACE_OPS_FL_SAVE_REGS)
+#endif
+
 int syslog_ns_redirect_register(const struct file_operations *host_kmsg,
 				const struct file_operations *kmsg_ns);
 void syslog_ns_redirect_unregister(void);

@@ -35,6 +35,20 @@ sns_ct_start_plain() {
 	sns_wait_ready "/tmp/sns-ct-$1.ready" "container $1"
 }
 
+# sns_userns_start MAP: a user namespace only, held by a sleeper, whose uid
+# and gid maps are MAP ("first-inside first-outside count"), written by the
+# host's root; the sleeper's pid goes to SNS_USERNS.
+sns_userns_start() {
+	$UNSHARE --user sleep 100000 &
+	SNS_USERNS=$!
+	for _ in $(seq 50); do
+		[ "$(readlink /proc/$SNS_USERNS/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+		sleep 0.1
+	done
+	echo "$1" >/proc/$SNS_USERNS/uid_map
+	echo "$1" >/proc/$SNS_USERNS/gid_map
+}
+
 # sns_wait_ready FILE WHAT: wait (up to 10 s) for FILE, which WHAT creates
 # once it has started.
 sns_wait_ready() {

@@ -46,14 +46,8 @@ ltp() {
 # The container: a user namespace mapping host ids 0..65535 to themselves,
 # so that syslog12 finds "nobody" (65534) mapped; its root has its
 # capabilities only in the container.
-$UNSHARE --user sleep 100000 &
-ct=$!
-for _ in $(seq 50); do
-	[ "$(readlink /proc/$ct/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
-	sleep 0.1
-done
-echo "0 0 65536" >/proc/$ct/uid_map
-echo "0 0 65536" >/proc/$ct/gid_map
+sns_userns_start "0 0 65536"
+ct=$SNS_USERNS
 in_ct() {
 	$NSENTER --target "$ct" --user -S 0 -G 0 "$@"
 }

@@ -166,14 +166,8 @@ sns_wait_gone "$id"
 
 # --- A container user: a non-root uid inside a container with a log.
 # The container maps two uids, 0 and 1, to host uids 200000 and 200001.
-$UNSHARE --user sleep 100000 &
-cu=$!
-for _ in $(seq 50); do
-	[ "$(readlink /proc/$cu/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
-	sleep 0.1
-done
-echo "0 200000 2" >/proc/$cu/uid_map
-echo "0 200000 2" >/proc/$cu/gid_map
+sns_userns_start "0 200000 2"
+cu=$SNS_USERNS
 cu_root() {
 	$NSENTER --target "$cu" --user -S 0 -G 0 "$@"
 }
