@@ -27,10 +27,10 @@
  * A redirected call holds a reference on this module: taken by the
  * callback, where try_module_get() fails once unloading has begun (and the
  * call then stays the kernel's), and given back at the end of the call, or,
- * for an open, at the file's release. So rmmod is refused (EBUSY) while a
- * container's task is in syslog(2) or has /proc/kmsg or /dev/kmsg open, and
- * once it runs, after unregistering, synchronize_rcu_tasks() waits for the
- * last instructions of a call that gave its reference back.
+ * for an open, at the file's release. So rmmod is refused (EWOULDBLOCK)
+ * while a container's task is in syslog(2) or has /proc/kmsg or /dev/kmsg
+ * open, and once it runs, after unregistering, synchronize_rcu_tasks()
+ * waits for the last instructions of a call that gave its reference back.
  *
  * The functions are found by name, as livepatch finds them: do_syslog() and
  * /proc/kmsg's static functions are not exported. Each name is one function
