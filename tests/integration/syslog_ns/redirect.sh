@@ -46,7 +46,7 @@ create_logs() {
 }
 
 ktap_print_header
-ktap_set_plan 78
+ktap_set_plan 82
 
 restrict=$(cat /proc/sys/kernel/dmesg_restrict)
 echo 1 >/proc/sys/kernel/dmesg_restrict
@@ -90,6 +90,17 @@ ktap_test_result "the host's dmesg shows the host's record" sh -c "$DMESG | grep
 ktap_test_result "... and no container's" sh -c "! $DMESG | grep -q -E 'hello from (a|b)\$'"
 ktap_expect_errno "c, without a log, gets the kernel's answer: dmesg_restrict=1, no CAP_SYSLOG on the host" \
 	"Operation not permitted" sns_ct c dmesg
+# A host user without capabilities (uid 4242), and the same user's own
+# user namespace without a log: the kernel's answers, the module loaded.
+AS_USER="/usr/bin/setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all --bounding-set=-all"
+ktap_expect_errno "host user: syslog(2) READ_ALL is the kernel's EPERM (dmesg_restrict=1)" EPERM \
+	$AS_USER klogctl read-all --len 4096
+ktap_expect_errno "host user: /proc/kmsg is the kernel's (0400 root: EACCES)" "Permission denied" \
+	$AS_USER cat /proc/kmsg
+ktap_expect_errno "host user: /dev/kmsg for reading is the kernel's EPERM" "Operation not permitted" \
+	$AS_USER dd if=/dev/kmsg bs=4096 count=1
+ktap_expect_errno "host user's own user namespace, no log: syslog(2) is the kernel's EPERM" EPERM \
+	$AS_USER $UNSHARE --user --map-root-user klogctl size-buffer
 ktap_test_result "dmesg --json in a" \
 	sh -c "$NSENTER --target $(cat /tmp/sns-ct-a) --user --mount --net dmesg --json | grep -q '\"msg\": \"redirect: hello from a\"'"
 
