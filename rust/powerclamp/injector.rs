@@ -45,10 +45,14 @@ use kernel::{
 /// accumulate over every clamping session since the module loaded.
 pub(crate) struct CpuStats {
     cpu: CpuId,
-    /// Idle share `/proc/stat` showed over the last window, basis points.
+    /// Idle share `/proc/stat` shows for this CPU since the current target
+    /// was set, basis points: what `mpstat` over the same span shows.
     achieved: Atomic<u32>,
+    /// Idle share `/proc/stat` showed over the last control window, basis
+    /// points: what the controller steered on.
+    window_achieved: Atomic<u32>,
     /// Idle accounted over the last window's wall-clock time, basis points.
-    /// Higher than `achieved` when ticks are charged whole.
+    /// Higher than `window_achieved` when ticks are charged whole.
     idle_of_wall: Atomic<u32>,
     /// Share injected per period, basis points.
     share: Atomic<u32>,
@@ -70,6 +74,7 @@ impl CpuStats {
         Self {
             cpu,
             achieved: Atomic::new(0),
+            window_achieved: Atomic::new(0),
             idle_of_wall: Atomic::new(0),
             share: Atomic::new(0),
             compensation: Atomic::new(0),
@@ -89,12 +94,13 @@ impl CpuStats {
         target: u32,
     ) -> fmt::Result {
         f.write_fmt(fmt!(
-            "cpu={} thread={} target={} achieved={} idle_of_wall={} share={} \
+            "cpu={} thread={} target={} achieved={} window_achieved={} idle_of_wall={} share={} \
              compensation={} injections={} skipped={} windows={} injected_us={} lost_us={}\n",
             self.cpu.as_u32(),
             if running { "running" } else { "none" },
             Percent(target * 100),
             Percent(self.achieved.load(Relaxed)),
+            Percent(self.window_achieved.load(Relaxed)),
             Percent(self.idle_of_wall.load(Relaxed)),
             Percent(self.share.load(Relaxed)),
             SignedPercent(self.compensation.load(Relaxed)),
@@ -133,6 +139,7 @@ impl CpuStats {
         };
         self.publish(&controller);
         let mut window: Option<Window> = None;
+        let mut since_target = CpuTimes::now(self.cpu);
         loop {
             let duration_ns = u64::from(params::duration_ms()) * NSEC_PER_MSEC as u64;
             // Never 0: the session stores 0 only once every thread has stopped.
@@ -140,6 +147,7 @@ impl CpuStats {
             if target != controller.target() && controller.retarget(target).is_ok() {
                 self.publish(&controller);
                 window = None;
+                since_target = CpuTimes::now(self.cpu);
             }
             let period = controller.period_ns(duration_ns);
             let next = next_period(Instant::now(), Delta::from_nanos(period as i64));
@@ -148,9 +156,11 @@ impl CpuStats {
             }
             match &mut window {
                 Some(w) if w.periods >= params::window_size() => {
-                    let (achieved, of_wall) = w.close(self.cpu);
+                    let end = CpuTimes::now(self.cpu);
+                    let (achieved, of_wall) = w.close(&end);
                     let adjustment = controller.adjust(achieved);
-                    self.achieved.store(adjustment.achieved, Relaxed);
+                    self.window_achieved.store(adjustment.achieved, Relaxed);
+                    self.achieved.store(end.idle_share_since(&since_target), Relaxed);
                     self.idle_of_wall.store(of_wall, Relaxed);
                     self.windows.fetch_add(1, Relaxed);
                     self.publish(&controller);
@@ -182,6 +192,7 @@ impl CpuStats {
     fn inject(&self, requested_ns: u64) {
         let cpu = self.cpu.as_u32();
         trace::inject_start(cpu, requested_ns);
+        shim::run_pending_softirqs();
         let before = CpuTimes::now(self.cpu);
         // SAFETY:
         // - This is a kidle_inject thread (`run` runs from `thread_main`
@@ -231,6 +242,14 @@ impl CpuTimes {
             total,
         }
     }
+
+    /// The idle share `/proc/stat` shows from `start` to `self`.
+    fn idle_share_since(&self, start: &CpuTimes) -> u32 {
+        controller::share_of(
+            self.idle.saturating_sub(start.idle),
+            self.total.saturating_sub(start.total),
+        )
+    }
 }
 
 /// Measurement of the idle the kernel accounts on one CPU, from a period
@@ -248,13 +267,13 @@ impl Window {
         }
     }
 
-    /// The idle share `/proc/stat` shows for the window (what the controller
-    /// steers), and the accounted idle over the wall-clock time.
-    fn close(&self, cpu: CpuId) -> (u32, u32) {
-        let end = CpuTimes::now(cpu);
+    /// The idle share `/proc/stat` shows for the window ending at `end`
+    /// (what the controller steers), and the accounted idle over the
+    /// wall-clock time.
+    fn close(&self, end: &CpuTimes) -> (u32, u32) {
         let idle = end.idle.saturating_sub(self.start.idle);
         (
-            controller::share_of(idle, end.total.saturating_sub(self.start.total)),
+            end.idle_share_since(&self.start),
             controller::share_of(idle, nanos(end.wall - self.start.wall)),
         )
     }

@@ -8,11 +8,14 @@
  *   load-time-only ones (perm 0), and intel_powerclamp's users write
  *   /sys/module/<module>/parameters/ at run time.
  * - The CPU time counters: kcpustat_cpu_fetch() is static inline.
+ * - Running pending softirqs: local_bh_disable()/local_bh_enable() are
+ *   static inline.
  *
  * The trace events are instantiated by powerclamp_trace.c. Everything else,
  * validation included, is Rust.
  */
 
+#include <linux/bottom_half.h>
 #include <linux/kernel_stat.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -63,6 +66,12 @@ void powerclamp_cpu_times(unsigned int cpu, u64 *idle_ns, u64 *total_ns)
 	*total_ns = t[CPUTIME_USER] + t[CPUTIME_NICE] + t[CPUTIME_SYSTEM] +
 		    t[CPUTIME_IRQ] + t[CPUTIME_SOFTIRQ] + t[CPUTIME_STEAL] +
 		    *idle_ns;
+}
+
+void powerclamp_run_pending_softirqs(void)
+{
+	local_bh_disable();
+	local_bh_enable();
 }
 
 static int powerclamp_param_set(const char *val, const struct kernel_param *kp)

@@ -35,6 +35,19 @@ struct thermal_cooling_device *powerclamp_cdev_register(void);
  */
 void powerclamp_cpu_times(unsigned int cpu, u64 *idle_ns, u64 *total_ns);
 
+/**
+ * powerclamp_run_pending_softirqs() - run the softirqs pending on this CPU.
+ *
+ * The idle loop does not stop the tick while a softirq is pending (the
+ * kernel logs "NOHZ tick-stop error"), so every tick of the injection that
+ * follows would be charged to the injecting thread as system time.
+ * ksoftirqd, SCHED_OTHER, cannot run before a SCHED_FIFO injection ends;
+ * local_bh_enable() runs them here instead, as ksoftirqd would.
+ *
+ * Context: process context, softirqs enabled.
+ */
+void powerclamp_run_pending_softirqs(void);
+
 /*
  * Implemented in Rust. The parameter callbacks get the parameter's name
  * ("duration", "window_size", "cpumask" or "max_idle") and run under the

@@ -26,6 +26,7 @@ struct ThermalCoolingDevice {
 extern "C" {
     fn powerclamp_cdev_register() -> *mut ThermalCoolingDevice;
     fn powerclamp_cpu_times(cpu: c_uint, idle_ns: *mut u64, total_ns: *mut u64);
+    fn powerclamp_run_pending_softirqs();
 
     // Exported by drivers/thermal/thermal_core.c; thermal.h is not in the
     // kernel crate's bindings.
@@ -83,6 +84,14 @@ pub(crate) fn cpu_times(cpu: CpuId) -> (u64, u64) {
     // - Both pointers are valid for writes.
     unsafe { powerclamp_cpu_times(cpu.as_u32(), &mut idle, &mut total) };
     (idle, total)
+}
+
+/// Runs the softirqs pending on this CPU, so that the idle loop can stop the
+/// tick as soon as an injection starts (see `powerclamp_shim.h`).
+pub(crate) fn run_pending_softirqs() {
+    // SAFETY: called from a kthread in process context with softirqs
+    // enabled (`injector.rs` calls it between injections).
+    unsafe { powerclamp_run_pending_softirqs() };
 }
 
 /// Runs `f` under the module's `kernel_param_lock()`, which every parameter

@@ -41,8 +41,7 @@ pc_hogs_start() {
 
 pc_hogs_stop() {
 	# shellcheck disable=SC2086 # a list of PIDs
-	[ -n "$PC_HOGS" ] && kill $PC_HOGS 2>/dev/null
-	wait 2>/dev/null
+	[ -n "$PC_HOGS" ] && kill $PC_HOGS 2>/dev/null && wait $PC_HOGS 2>/dev/null
 	PC_HOGS=
 }
 
@@ -94,6 +93,25 @@ pc_measure() {
 	sleep "$1"
 	pc_stat >/tmp/pc_after
 	pc_idle_between /tmp/pc_before /tmp/pc_after
+}
+
+# pc_achieved_agrees SINCE: each clamped CPU's debugfs `achieved` against
+# the idle share /proc/stat shows from the pc_stat snapshot SINCE (taken as
+# the target was set) to now, within 1 point; prints both per CPU.
+pc_achieved_agrees() {
+	pc_stat >/tmp/pc_now
+	pc_idle_between "$1" /tmp/pc_now >/tmp/pc_span
+	awk '
+	NR == FNR { if ($1 ~ /^cpu[0-9]/) stat[substr($1, 4)] = $2; next }
+	$2 == "thread=running" {
+		cpu = substr($1, 5)
+		achieved = substr($4, 10)
+		d = achieved - stat[cpu]; if (d < 0) d = -d
+		printf "# cpu%s: debugfs achieved %s, /proc/stat %s\n", cpu, achieved, stat[cpu]
+		n++
+		if (d > 1) bad = 1
+	}
+	END { exit bad || !n }' /tmp/pc_span "$PC_DEBUG/cpus"
 }
 
 # pc_within VALUE TARGET TOLERANCE: |VALUE - TARGET| <= TOLERANCE.

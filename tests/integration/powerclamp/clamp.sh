@@ -4,6 +4,7 @@
 # powerclamp: with a busy loop pinned on every vCPU, cur_state 10, 25 and 50
 # bring the idle share /proc/stat and mpstat report to the target; the
 # threads are kidle_inject/N, SCHED_FIFO, bound to CPU N; 0 stops them all.
+# debugfs `achieved` agrees with /proc/stat over the same span within 1 point.
 # The tolerance is 3 percentage points, for 8 s of TCG accounting noise;
 # `make bench` measures the accuracy. See "What idle means" in
 # Documentation/powerclamp.rst for why the meters run one after the other.
@@ -32,7 +33,7 @@ both_within() {
 trap 'pc_set 0; pc_hogs_stop; exit 143' TERM
 
 ktap_print_header
-ktap_set_plan 12
+ktap_set_plan 15
 
 ktap_test_result "no kidle_inject thread before clamping" \
 	test "$(pc_thread_count)" -eq 0
@@ -43,6 +44,7 @@ ktap_test_result "the busy loops keep every CPU busy (idle $base %)" \
 
 for target in 10 25 50; do
 	pc_set "$target"
+	pc_stat >/tmp/since_set
 	sleep 4
 	# One meter after the other: each one's own processes disturb the other.
 	pc_measure 8 >/tmp/measured
@@ -59,6 +61,8 @@ for target in 10 25 50; do
 		both_within "$stat_all" "$stat_worst" "$target"
 	ktap_test_result "target $target %: mpstat shows $mp_all %" \
 		pc_within "${mp_all:-none}" "$target" "$tolerance"
+	ktap_test_result "target $target %: debugfs achieved is /proc/stat's idle since the target was set, within 1 point" \
+		pc_achieved_agrees /tmp/since_set
 done
 
 ktap_test_result "one kidle_inject thread per CPU" \
