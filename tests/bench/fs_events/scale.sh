@@ -28,6 +28,12 @@ runtime_ns() {
 wakeups() {
 	awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$poller/status"
 }
+# polls: fs_events_poll trace events since the buffer was last cleared, read
+# or lost to overwrite: one per statfs poll, however many the poller managed.
+TR=/sys/kernel/tracing
+polls() {
+	cat $TR/per_cpu/cpu*/stats | awk '/^entries:/ || /^overrun:/ { n += $2 } END { print n }'
+}
 now_us() {
 	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
 		END { printf "%d%06d\n", s, u }'
@@ -44,20 +50,24 @@ watches_from() {
 	done
 }
 
-# cpu WATCHES: the poller's CPU time and wake-ups over SECS seconds;
-# CPU_US_PER_POLL is the CPU time per statfs poll.
+# cpu WATCHES: the poller's CPU time, polls and wake-ups over SECS seconds;
+# CPU_US_PER_POLL is the CPU time per statfs poll (the trace event's own cost
+# included, the same on both sides).
 cpu() {
 	sleep 2
+	echo 1 >$TR/events/fs_events/fs_events_poll/enable
+	echo >$TR/trace
 	t0=$(runtime_ns) w0=$(wakeups)
 	sleep $SECS
 	t1=$(runtime_ns) w1=$(wakeups)
+	polls=$(polls)
+	echo 0 >$TR/events/fs_events/fs_events_poll/enable
 	us=$(((t1 - t0) / 1000))
-	polls=$(($1 * SECS * 1000 / INTERVAL))
-	CPU_US_PER_POLL=$(awk "BEGIN { printf \"%.1f\", $us / $polls }")
+	CPU_US_PER_POLL=$(awk "BEGIN { printf \"%.1f\", $us / ($polls > 0 ? $polls : 1) }")
 	echo "cpu: $1 watches at $INTERVAL ms: poller ${us} us of CPU in $SECS s" \
 		"($(awk "BEGIN { printf \"%.2f\", $us / $SECS / 1000 / $1 }") ms per watch per second," \
 		"$CPU_US_PER_POLL us per poll), $(((w1 - w0) / SECS)) wake-ups per second" \
-		"for $((polls / SECS)) polls per second"
+		"for $((polls / SECS)) polls per second ($(($1 * 1000 / INTERVAL)) due)"
 }
 
 # latency WATCHES: 5 crossings of watch s1's threshold; LAT_MEAN_MS.
