@@ -4,7 +4,7 @@
 # root is the caller's uid (unshare --map-root-user), a mount namespace (a
 # copy of the caller's: mounts made later on the host are not in it) and a
 # network namespace with its loopback up. A sleeper holds the namespaces; its
-# pid goes to ${CT_PREFIX}NAME. Run by the host's root, so the container's
+# pid goes to ${CTR_PREFIX}NAME. Run by the host's root, so the container's
 # root is uid 0 on the host without any capability there.
 
 # busybox's shell runs its own applet for a bare command name even when PATH
@@ -13,21 +13,21 @@ NSENTER=/usr/bin/nsenter
 UNSHARE=/usr/bin/unshare
 
 # Where the sleepers' pids go; a library may choose its own prefix.
-CT_PREFIX=${CT_PREFIX:-/tmp/ct-}
+CTR_PREFIX=${CTR_PREFIX:-/tmp/ct-}
 
-# ct_start NAME [SETUP]: start container NAME; the shell commands SETUP
+# ctr_start NAME [SETUP]: start container NAME; the shell commands SETUP
 # (mounts, say) run in it first.
-ct_start() {
-	rm -f "$CT_PREFIX$1.ready"
+ctr_start() {
+	rm -f "$CTR_PREFIX$1.ready"
 	$UNSHARE --user --map-root-user --mount --net --propagation private \
-		sh -c "${2:-:} && ip link set lo up && touch $CT_PREFIX$1.ready && exec sleep 100000" &
-	echo $! >"$CT_PREFIX$1"
-	ct_wait_ready "$CT_PREFIX$1.ready" "container $1"
+		sh -c "${2:-:} && ip link set lo up && touch $CTR_PREFIX$1.ready && exec sleep 100000" &
+	echo $! >"$CTR_PREFIX$1"
+	ctr_wait_ready "$CTR_PREFIX$1.ready" "container $1"
 }
 
-# ct_wait_ready FILE WHAT: wait (up to 10 s) for FILE, which WHAT creates
+# ctr_wait_ready FILE WHAT: wait (up to 10 s) for FILE, which WHAT creates
 # once it has started.
-ct_wait_ready() {
+ctr_wait_ready() {
 	for _ in $(seq 100); do
 		[ -e "$1" ] && return 0
 		sleep 0.1
@@ -36,33 +36,33 @@ ct_wait_ready() {
 	return 1
 }
 
-# ct NAME CMD...: run CMD as root of container NAME.
-ct() {
+# ctr_run NAME CMD...: run CMD as root of container NAME.
+ctr_run() {
 	ct=$1
 	shift
-	$NSENTER --target "$(cat "$CT_PREFIX$ct")" --user --mount --net "$@"
+	$NSENTER --target "$(cat "$CTR_PREFIX$ct")" --user --mount --net "$@"
 }
 
-# ct_bg NAME OUT CMD...: run CMD in container NAME in the background, output
-# to OUT; CT_BG is its pid (nsenter execs CMD, so the pid is CMD's).
-ct_bg() {
+# ctr_bg NAME OUT CMD...: run CMD in container NAME in the background, output
+# to OUT; CTR_BG is its pid (nsenter execs CMD, so the pid is CMD's).
+ctr_bg() {
 	ct=$1 out=$2
 	shift 2
-	$NSENTER --target "$(cat "$CT_PREFIX$ct")" --user --mount --net "$@" >"$out" 2>&1 &
-	CT_BG=$!
+	$NSENTER --target "$(cat "$CTR_PREFIX$ct")" --user --mount --net "$@" >"$out" 2>&1 &
+	CTR_BG=$!
 }
 
-# ct_unpriv NAME CMD...: run CMD in container NAME without capabilities.
-ct_unpriv() {
+# ctr_unpriv NAME CMD...: run CMD in container NAME without capabilities.
+ctr_unpriv() {
 	ct=$1
 	shift
-	ct "$ct" setpriv --bounding-set=-all --inh-caps=-all "$@"
+	ctr_run "$ct" setpriv --bounding-set=-all --inh-caps=-all "$@"
 }
 
-# ct_stop NAME: end container NAME; its namespaces go away.
-ct_stop() {
-	pid=$(cat "$CT_PREFIX$1")
+# ctr_stop NAME: end container NAME; its namespaces go away.
+ctr_stop() {
+	pid=$(cat "$CTR_PREFIX$1")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	rm -f "$CT_PREFIX$1" "$CT_PREFIX$1.ready"
+	rm -f "$CTR_PREFIX$1" "$CTR_PREFIX$1.ready"
 }

@@ -6,21 +6,21 @@
 
 SNS_DEBUGFS=/sys/kernel/debug/syslog_ns
 
-CT_PREFIX=/tmp/sns-ct-
+CTR_PREFIX=/tmp/sns-ct-
 . "$KMODS/tests/lib/containers.sh"
 DMESG=/usr/bin/dmesg
 
 # sns_ct_start NAME: start container NAME (tests/lib/containers.sh) with
 # /dev/kmsg_ns over its /dev/kmsg; its pid goes to /tmp/sns-ct-NAME.
 sns_ct_start() {
-	ct_start "$1" "mount --bind /dev/kmsg_ns /dev/kmsg"
+	ctr_start "$1" "mount --bind /dev/kmsg_ns /dev/kmsg"
 }
 
 # sns_ct_start_plain NAME: as sns_ct_start, without the bind mount: the
 # container's /dev/kmsg, /proc/kmsg and syslog(2) are the kernel's own, which
 # the module redirects once the container has a log.
 sns_ct_start_plain() {
-	ct_start "$1"
+	ctr_start "$1"
 }
 
 # sns_userns_start MAP: a user namespace only, held by a sleeper, whose uid
@@ -40,19 +40,19 @@ sns_userns_start() {
 # sns_wait_ready FILE WHAT: wait (up to 10 s) for FILE, which WHAT creates
 # once it has started.
 sns_wait_ready() {
-	ct_wait_ready "$@"
+	ctr_wait_ready "$@"
 }
 
 # sns_ct NAME CMD...: run CMD as root of container NAME.
 sns_ct() {
-	ct "$@"
+	ctr_run "$@"
 }
 
 # sns_ct_bg NAME OUT CMD...: run CMD in container NAME in the background,
 # output to OUT; SNS_BG is its pid.
 sns_ct_bg() {
-	ct_bg "$@"
-	SNS_BG=$CT_BG
+	ctr_bg "$@"
+	SNS_BG=$CTR_BG
 }
 
 # sns_shown NAME PATTERN [DMESG_ARGS...]: util-linux dmesg in container NAME
@@ -78,12 +78,12 @@ sns_hidden() {
 
 # sns_ct_unpriv NAME CMD...: run CMD in container NAME without capabilities.
 sns_ct_unpriv() {
-	ct_unpriv "$@"
+	ctr_unpriv "$@"
 }
 
 # sns_ct_stop NAME: end container NAME; its user namespace goes away.
 sns_ct_stop() {
-	ct_stop "$1"
+	ctr_stop "$1"
 }
 
 # sns_ct_id NAME: the id (ns_id) of container NAME's log, from its INFO ioctl.

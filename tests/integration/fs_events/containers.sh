@@ -29,10 +29,10 @@ mkdir -p $T/ct $T/bonly
 fse_tmpfs $T/host size=1M
 # The helpers that start background processes run outside ktap_test_result,
 # whose $(...) would wait for them; the results are checked after.
-ct_start a "mount -t tmpfs -o size=1M tmpfs $T/ct"
-ktap_test_result "container a started" test -e "${CT_PREFIX}a.ready"
-ct_start b "mount -t tmpfs -o size=1M tmpfs $T/ct && mount -t tmpfs -o size=1M tmpfs $T/bonly"
-ktap_test_result "container b started" test -e "${CT_PREFIX}b.ready"
+ctr_start a "mount -t tmpfs -o size=1M tmpfs $T/ct"
+ktap_test_result "container a started" test -e "${CTR_PREFIX}a.ready"
+ctr_start b "mount -t tmpfs -o size=1M tmpfs $T/ct && mount -t tmpfs -o size=1M tmpfs $T/bonly"
+ktap_test_result "container b started" test -e "${CTR_PREFIX}b.ready"
 
 # monitor WHERE: fs-events-monitor in container WHERE (or on the host for
 # "host"), JSON lines into $T-WHERE.log; its pid goes to MON_WHERE.
@@ -42,11 +42,11 @@ monitor() {
 		fs-events-monitor --json --ready-file "$T-$1.ready" >"$T-$1.log" 2>&1 &
 		pid=$!
 	else
-		ct_bg "$1" "$T-$1.log" fs-events-monitor --json --ready-file "$T-$1.ready"
-		pid=$CT_BG
+		ctr_bg "$1" "$T-$1.log" fs-events-monitor --json --ready-file "$T-$1.ready"
+		pid=$CTR_BG
 	fi
 	eval "MON_$1=$pid"
-	ct_wait_ready "$T-$1.ready" "the monitor of $1"
+	ctr_wait_ready "$T-$1.ready" "the monitor of $1"
 }
 monitor a && monitor b && monitor host
 ktap_test_result "monitors subscribed in a, b and the host" \
@@ -57,7 +57,7 @@ watch() {
 	if [ "$2" = h ]; then
 		fse_watch h $T/host space_lower=50% interval_ms=50
 	else
-		ct "$1" sh -c ". $KMODS/tests/lib/fs_events.sh &&
+		ctr_run "$1" sh -c ". $KMODS/tests/lib/fs_events.sh &&
 			fse_watch $2 $T/ct space_lower=50% interval_ms=50"
 	fi
 }
@@ -73,7 +73,7 @@ fill() {
 	if [ "$1" = host ]; then
 		dd if=/dev/zero of=$T/host/fill bs=64k count=12 2>/dev/null
 	else
-		ct "$1" dd if=/dev/zero of=$T/ct/fill bs=64k count=12 2>/dev/null
+		ctr_run "$1" dd if=/dev/zero of=$T/ct/fill bs=64k count=12 2>/dev/null
 	fi
 }
 fill a
@@ -97,7 +97,7 @@ dump() {
 	if [ "$1" = host ]; then
 		fs-events-monitor --dump-only --json >$T-dump.log 2>&1
 	else
-		ct "$1" fs-events-monitor --dump-only --json >$T-dump.log 2>&1
+		ctr_run "$1" fs-events-monitor --dump-only --json >$T-dump.log 2>&1
 	fi
 	grep "\"watch\":\"$2\"" $T-dump.log | grep -q '"space_low":true' &&
 		[ "$(grep -c '"watch":' $T-dump.log)" -eq 1 ] ||
@@ -112,7 +112,7 @@ ktap_test_result "the host's dump lists h only" dump host h
 ct_refused() {
 	where=$1 text=$2
 	shift 2
-	if out=$(ct "$where" sh -c "$*" 2>&1); then
+	if out=$(ctr_run "$where" sh -c "$*" 2>&1); then
 		echo "# accepted: $out"
 		return 1
 	fi
@@ -125,13 +125,13 @@ ktap_test_result "a writing b's interval_ms: EACCES" ct_refused a "Permission de
 ktap_test_result "a writing b's path: EACCES" ct_refused a "Permission denied" "echo $T/ct >$FSE_CONFIG/b/path"
 ktap_test_result "b's watch unchanged" sh -c "[ \$(cat $FSE_CONFIG/b/interval_ms) = 50 ] && grep -q armed=1 $FSE_CONFIG/b/state"
 ktap_test_result "a reads and changes its own watch" \
-	ct a sh -c "grep -q armed=1 $FSE_CONFIG/a/state && echo 60 >$FSE_CONFIG/a/interval_ms"
+	ctr_run a sh -c "grep -q armed=1 $FSE_CONFIG/a/state && echo 60 >$FSE_CONFIG/a/interval_ms"
 ktap_test_result "a mount only b's namespace has is no mount for a: EINVAL" \
 	ct_refused a "Invalid argument" "echo $T/bonly >$FSE_CONFIG/a/path"
 
 # A task of container a without capabilities.
 ktap_test_result "a without CAP_SYS_ADMIN reads a's watch" \
-	ct_unpriv a cat $FSE_CONFIG/a/path
+	ctr_unpriv a cat $FSE_CONFIG/a/path
 ktap_test_result "a without CAP_SYS_ADMIN writing a's interval_ms: EPERM" \
 	ct_refused a "Operation not permitted" \
 	"/usr/bin/setpriv --bounding-set=-all --inh-caps=-all sh -c 'echo 100 >$FSE_CONFIG/a/interval_ms'"
@@ -154,8 +154,8 @@ ktap_test_result "host root changes a's watch" sh -c "echo 70 >$FSE_CONFIG/a/int
 
 kill "$MON_a" "$MON_b" "$MON_host" 2>/dev/null
 wait "$MON_a" "$MON_b" "$MON_host" 2>/dev/null
-ct a rmdir $FSE_CONFIG/a
-ct b rmdir $FSE_CONFIG/b
+ctr_run a rmdir $FSE_CONFIG/a
+ctr_run b rmdir $FSE_CONFIG/b
 rmdir $FSE_CONFIG/h
 ktap_test_result "every watch removed" grep -q "watches=0" $FSE_CONFIG/stats
 
@@ -175,8 +175,8 @@ ktap_expect_errno "max_per_owner above max_watches is refused at load" "Invalid 
 	reload max_watches=8 max_per_owner=9
 ktap_test_result "loaded with max_watches=4 max_per_owner=2" reload max_watches=4 max_per_owner=2
 quota() {
-	ct a mkdir $FSE_CONFIG/q1 && ct b mkdir $FSE_CONFIG/q2 || return 1
-	ct a mkdir $FSE_CONFIG/q3 2>$T-err && { echo "# a third watch accepted"; return 1; }
+	ctr_run a mkdir $FSE_CONFIG/q1 && ctr_run b mkdir $FSE_CONFIG/q2 || return 1
+	ctr_run a mkdir $FSE_CONFIG/q3 2>$T-err && { echo "# a third watch accepted"; return 1; }
 	grep -q "Disk quota exceeded" $T-err || { sed 's/^/# /' $T-err; return 1; }
 }
 ktap_test_result "two containers of one host uid: the third watch is EDQUOT" quota
@@ -189,7 +189,7 @@ ktap_test_result "the host adds two more, the fifth in all is ENOSPC" total
 rmdir $FSE_CONFIG/q1 $FSE_CONFIG/q2 $FSE_CONFIG/h1 $FSE_CONFIG/h2
 ktap_test_result "reloaded with the defaults" reload
 
-ct_stop a
-ct_stop b
+ctr_stop a
+ctr_stop b
 umount $T/host
 ktap_finished
