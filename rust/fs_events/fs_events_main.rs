@@ -48,6 +48,51 @@ module! {
     authors: ["rust-kmods"],
     description: "Filesystem events over generic netlink, configured through configfs",
     license: "GPL",
+    params: {
+        max_watches: u32 {
+            default: 4096,
+            description: "Most watches at once, in all namespaces (1..65536)",
+        },
+        max_per_owner: u32 {
+            default: 1024,
+            description: "Most watches in the user namespaces under one host uid's top-level namespaces (1..max_watches); the host's own count only against max_watches",
+        },
+    },
+}
+
+/// The module parameters, read-only once loaded.
+mod params {
+    use super::module_parameters as p;
+
+    pub(crate) fn max_watches() -> usize {
+        p::max_watches.value() as usize
+    }
+
+    pub(crate) fn max_per_owner() -> usize {
+        p::max_per_owner.value() as usize
+    }
+}
+
+/// Rejects out-of-range parameters at load, naming the one at fault.
+fn check_params() -> Result {
+    let max_watches = params::max_watches() as u32;
+    if !(1..=registry::MAX_WATCHES_LIMIT).contains(&max_watches) {
+        pr_err!(
+            "max_watches={} is outside 1..{}\n",
+            max_watches,
+            registry::MAX_WATCHES_LIMIT
+        );
+        return Err(EINVAL);
+    }
+    if !(1..=params::max_watches()).contains(&params::max_per_owner()) {
+        pr_err!(
+            "max_per_owner={} is outside 1..max_watches ({})\n",
+            params::max_per_owner(),
+            max_watches
+        );
+        return Err(EINVAL);
+    }
+    Ok(())
 }
 
 /// Dropped in field order: configfs first (no new watches; configfs keeps the
@@ -76,7 +121,12 @@ impl kernel::InPlaceModule for FsEvents {
             ],
         };
         try_pin_init!(Self {
-            _group: shim::FsnotifyGroup::new()?,
+            // The first field initialised: nothing exists yet when a
+            // parameter is refused.
+            _group: {
+                check_params()?;
+                shim::FsnotifyGroup::new()?
+            },
             _family: shim::Family::register()?,
             _poller: registry::Poller::start()?,
             config <- configfs::Subsystem::new(c"fs_events", root_type, try_pin_init!(Root {})),
@@ -168,6 +218,7 @@ impl configfs::AttributeOperations<0> for WatchDir {
     type Data = WatchDir;
 
     fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        dir.watch.may_read()?;
         let inner = dir.watch.inner.lock();
         match &inner.config.path {
             Some(path) => show_line(page, path.to_str().map_err(|_| EINVAL)?),
@@ -176,6 +227,7 @@ impl configfs::AttributeOperations<0> for WatchDir {
     }
 
     fn store(dir: &WatchDir, page: &[u8]) -> Result {
+        dir.watch.may_write()?;
         dir.watch.set_path(config::parse_path(page)?)?;
         dir.watch.kick_poller();
         Ok(())
@@ -190,11 +242,13 @@ macro_rules! threshold_attribute {
             type Data = WatchDir;
 
             fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+                dir.watch.may_read()?;
                 let value = dir.watch.inner.lock().config.$band.$get();
                 show_line(page, value)
             }
 
             fn store(dir: &WatchDir, page: &[u8]) -> Result {
+                dir.watch.may_write()?;
                 let value = Threshold::parse(page)?;
                 reconfigure(dir, |config| {
                     config.$band = config.$band.$with(value)?;
@@ -215,11 +269,13 @@ impl configfs::AttributeOperations<5> for WatchDir {
     type Data = WatchDir;
 
     fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        dir.watch.may_read()?;
         let value = dir.watch.inner.lock().config.interval_ms;
         show_line(page, value)
     }
 
     fn store(dir: &WatchDir, page: &[u8]) -> Result {
+        dir.watch.may_write()?;
         let value = config::parse_interval(page)?;
         reconfigure(dir, |config| {
             config.interval_ms = value;
@@ -233,11 +289,13 @@ impl configfs::AttributeOperations<6> for WatchDir {
     type Data = WatchDir;
 
     fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        dir.watch.may_read()?;
         let value = dir.watch.inner.lock().config.classes;
         show_line(page, value)
     }
 
     fn store(dir: &WatchDir, page: &[u8]) -> Result {
+        dir.watch.may_write()?;
         let value = Classes::parse(page)?;
         reconfigure(dir, |config| {
             config.classes = value;
@@ -251,6 +309,7 @@ impl configfs::AttributeOperations<7> for WatchDir {
     type Data = WatchDir;
 
     fn show(dir: &WatchDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        dir.watch.may_read()?;
         format_into(page, |f| dir.watch.write_state(f))
     }
 }

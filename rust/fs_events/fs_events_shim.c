@@ -9,6 +9,9 @@
  *   (get_fs_root() is inline) and the mount-root test (namei.h, mount.h are
  *   not in the bindings either).
  * - The export of the Rust-defined __fs_event_notify().
+ * - User namespaces: current_user_ns(), get_user_ns() and put_user_ns() are
+ *   macros and static inlines, and the owner's uid is a config-dependent
+ *   field of struct user_namespace.
  *
  * The trace events are instantiated by fs_events_trace.c. Everything else
  * (configuration, thresholds, polling, events) is Rust.
@@ -22,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/statfs.h>
 #include <linux/string.h>
+#include <linux/user_namespace.h>
 
 #include <fs_events.h>
 
@@ -127,7 +131,7 @@ int fs_events_mark_attach(const char *name, const void *watch,
 	struct path path;
 	int err;
 
-	m = kzalloc_obj(*m, GFP_KERNEL);
+	m = kzalloc_obj(*m, GFP_KERNEL_ACCOUNT);
 	if (!m)
 		return -ENOMEM;
 	get_fs_root(current->fs, &m->root);
@@ -201,4 +205,36 @@ int fs_events_path_statfs(const char *name, const struct fs_events_mark *m,
 	st->block_size = k.f_bsize;
 	st->read_only = k.f_flags & ST_RDONLY;
 	return 0;
+}
+
+struct user_namespace *fs_events_user_ns_get_current(void)
+{
+	return get_user_ns(current_user_ns());
+}
+
+void fs_events_user_ns_put(struct user_namespace *ns)
+{
+	put_user_ns(ns);
+}
+
+/* in_userns() is not exported; the same walk up from @ns. */
+bool fs_events_user_ns_visible(const struct user_namespace *ns)
+{
+	const struct user_namespace *caller = current_user_ns();
+
+	while (ns->level > caller->level)
+		ns = ns->parent;
+	return ns == caller;
+}
+
+bool fs_events_user_ns_is_initial(const struct user_namespace *ns)
+{
+	return ns == &init_user_ns;
+}
+
+u32 fs_events_user_ns_quota_uid(const struct user_namespace *ns)
+{
+	while (ns->parent && ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return from_kuid_munged(&init_user_ns, ns->owner);
 }

@@ -15,6 +15,7 @@ struct fs_events_mark;
 struct net;
 struct sk_buff;
 struct super_block;
+struct user_namespace;
 
 /* fs_events_shim.c: the fsnotify group and its superblock marks. */
 int fs_events_fsnotify_init(void);
@@ -51,6 +52,21 @@ struct fs_events_statfs {
  */
 int fs_events_path_statfs(const char *name, const struct fs_events_mark *mark,
 			  struct fs_events_statfs *st);
+
+/*
+ * The user namespace that owns a watch: the creator's, referenced by
+ * fs_events_user_ns_get_current() until fs_events_user_ns_put().
+ */
+struct user_namespace *fs_events_user_ns_get_current(void);
+void fs_events_user_ns_put(struct user_namespace *ns);
+/* Whether @ns is the caller's user namespace or one below it. */
+bool fs_events_user_ns_visible(const struct user_namespace *ns);
+bool fs_events_user_ns_is_initial(const struct user_namespace *ns);
+/*
+ * The host uid charged for the watches of @ns and the namespaces below it:
+ * the owner of its ancestor just below the initial namespace.
+ */
+u32 fs_events_user_ns_quota_uid(const struct user_namespace *ns);
 
 /* fs_events_genl.c: the generic netlink family. */
 int fs_events_genl_register(void);

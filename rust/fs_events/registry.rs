@@ -11,7 +11,10 @@ use crate::{
         Waker, //
     },
     netlink::Skb,
-    shim::FsEventsMark,
+    shim::{
+        FsEventsMark,
+        UserNsRef, //
+    },
     watch::Watch, //
 };
 use core::ptr::NonNull;
@@ -35,9 +38,10 @@ use kernel::{
     types::ScopeGuard,
 };
 
-/// Most watches at once, so that configuration cannot exhaust memory or
-/// the poller's time.
-pub(crate) const MAX_WATCHES: usize = 256;
+/// The most the `max_watches` parameter may allow: each watch costs the
+/// poller a statfs per interval, and a dump or an `fs_event_notify()` walks
+/// them all.
+pub(crate) const MAX_WATCHES_LIMIT: u32 = 65536;
 
 pub(crate) struct Registry {
     watches: KVec<Arc<Watch>>,
@@ -110,16 +114,34 @@ pub(crate) fn write_stats(f: &mut kernel::str::Formatter<'_>) -> core::fmt::Resu
     ))
 }
 
-/// Creates a watch named `name` and registers it; `ENOSPC` past [`MAX_WATCHES`].
-/// Nothing is registered unless it succeeds. Identifiers only grow, so the
-/// registry stays sorted by them.
+/// Creates a watch named `name`, owned by the caller's user namespace, and
+/// registers it: `EPERM` unless the caller has `CAP_SYS_ADMIN` in its own
+/// user namespace, `ENOSPC` past `max_watches` in all, `EDQUOT` past
+/// `max_per_owner` in the user namespaces charged to one host uid (the
+/// host's own watches are not). Nothing is registered unless it succeeds.
+/// Identifiers only grow, so the registry stays sorted by them.
 pub(crate) fn add(name: CString) -> Result<Arc<Watch>> {
+    let owner = UserNsRef::current()?;
+    if !owner.admin_is_current() {
+        return Err(EPERM);
+    }
+    let quota_uid = (!owner.is_initial()).then(|| owner.quota_uid());
     let mut registry = REGISTRY.lock();
-    if registry.watches.len() >= MAX_WATCHES {
+    if registry.watches.len() >= crate::params::max_watches() {
         return Err(ENOSPC);
     }
+    if let Some(uid) = quota_uid {
+        let charged = registry
+            .watches
+            .iter()
+            .filter(|w| w.quota_uid == Some(uid))
+            .count();
+        if charged >= crate::params::max_per_owner() {
+            return Err(EDQUOT);
+        }
+    }
     let poller = registry.poller.clone().ok_or(EINVAL)?;
-    let watch = Watch::new(registry.next_id, name, poller)?;
+    let watch = Watch::new(registry.next_id, name, poller, owner)?;
     registry.watches.push(watch.clone(), GFP_KERNEL)?;
     registry.next_id += 1;
     Ok(watch)

@@ -80,6 +80,12 @@ extern "C" {
     fn fs_events_genl_has_listeners(net: *mut bindings::net) -> bool;
     fn fs_events_net_get_current() -> *mut bindings::net;
     fn fs_events_net_put(net: *mut bindings::net);
+
+    fn fs_events_user_ns_get_current() -> *mut bindings::user_namespace;
+    fn fs_events_user_ns_put(ns: *mut bindings::user_namespace);
+    fn fs_events_user_ns_visible(ns: *const bindings::user_namespace) -> bool;
+    fn fs_events_user_ns_is_initial(ns: *const bindings::user_namespace) -> bool;
+    fn fs_events_user_ns_quota_uid(ns: *const bindings::user_namespace) -> u32;
 }
 
 /// Whether an [`FsnotifyGroup`] exists: the C side has room for one.
@@ -174,6 +180,70 @@ impl Drop for NetRef {
     fn drop(&mut self) {
         // SAFETY: our reference (type invariant), dropped once, here.
         unsafe { fs_events_net_put(self.0.as_ptr()) };
+    }
+}
+
+/// A reference to a user namespace, the owner of a watch, dropped with this
+/// value.
+///
+/// # Invariants
+///
+/// `0` is a `struct user_namespace` this value holds a reference to.
+pub(crate) struct UserNsRef(NonNull<bindings::user_namespace>);
+
+// SAFETY: a counted reference to a namespace may be used and dropped from
+// any thread.
+unsafe impl Send for UserNsRef {}
+// SAFETY: as for `Send`; nothing is mutated through `&self`.
+unsafe impl Sync for UserNsRef {}
+
+impl UserNsRef {
+    /// A reference to the calling process's user namespace.
+    ///
+    /// Context: process context.
+    pub(crate) fn current() -> Result<Self> {
+        // SAFETY: process context, the caller's; the reference taken is the
+        // returned value's.
+        let ns = unsafe { fs_events_user_ns_get_current() };
+        // INVARIANT: `ns` is referenced.
+        NonNull::new(ns).map(UserNsRef).ok_or(EINVAL)
+    }
+
+    /// Whether the calling process's user namespace is this one or an
+    /// ancestor of it: the processes that may see what it owns.
+    ///
+    /// Context: process context.
+    pub(crate) fn visible_to_current(&self) -> bool {
+        // SAFETY: `0` is referenced (type invariant); process context.
+        unsafe { fs_events_user_ns_visible(self.0.as_ptr()) }
+    }
+
+    /// Whether the calling process has `CAP_SYS_ADMIN` over this namespace.
+    ///
+    /// Context: process context.
+    pub(crate) fn admin_is_current(&self) -> bool {
+        // SAFETY: `0` is referenced (type invariant); process context.
+        unsafe { bindings::ns_capable(self.0.as_ptr(), bindings::CAP_SYS_ADMIN as c_int) }
+    }
+
+    /// Whether this is the initial user namespace, the host's.
+    pub(crate) fn is_initial(&self) -> bool {
+        // SAFETY: `0` is referenced (type invariant).
+        unsafe { fs_events_user_ns_is_initial(self.0.as_ptr()) }
+    }
+
+    /// The host uid charged for this namespace's watches and those of the
+    /// namespaces below it.
+    pub(crate) fn quota_uid(&self) -> u32 {
+        // SAFETY: `0` is referenced (type invariant).
+        unsafe { fs_events_user_ns_quota_uid(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for UserNsRef {
+    fn drop(&mut self) {
+        // SAFETY: our reference (type invariant), dropped once, here.
+        unsafe { fs_events_user_ns_put(self.0.as_ptr()) };
     }
 }
 

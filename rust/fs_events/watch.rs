@@ -23,7 +23,8 @@ use crate::{
         FsEventsMark,
         FsIdentity,
         Mark,
-        NetRef, //
+        NetRef,
+        UserNsRef, //
     },
     threshold::{
         self,
@@ -128,6 +129,10 @@ pub(crate) struct Watch {
     pub(crate) name: CString,
     /// Where its events go.
     net: NetRef,
+    /// The creator's user namespace: who may see and change the watch.
+    owner: UserNsRef,
+    /// The host uid charged for the watch; `None` for a watch of the host.
+    pub(crate) quota_uid: Option<u32>,
     /// Wakes the poller, which polls the watch.
     poller: Arc<Waker>,
     /// The mark `fs_events_freeing_mark()` reported gone, as an address.
@@ -136,21 +141,35 @@ pub(crate) struct Watch {
     pub(crate) inner: Mutex<Inner>,
 }
 
+/// A watch due within a 1/`POLL_SLACK_DIVISOR` of its interval is polled
+/// with those due now.
+const POLL_SLACK_DIVISOR: i64 = 16;
+
 /// Nanoseconds of `CLOCK_REALTIME`, for event timestamps.
 fn realtime_ns() -> u64 {
     RealTime::ktime_get() as u64
 }
 
 impl Watch {
-    /// A new, unarmed watch whose events go to the caller's network
-    /// namespace, polled by the thread `poller` wakes.
-    pub(crate) fn new(id: u32, name: CString, poller: Arc<Waker>) -> Result<Arc<Watch>> {
+    /// A new, unarmed watch owned by `owner` (the caller's user namespace)
+    /// whose events go to the caller's network namespace, polled by the
+    /// thread `poller` wakes. Its memory is charged to the caller's memory
+    /// cgroup.
+    pub(crate) fn new(
+        id: u32,
+        name: CString,
+        poller: Arc<Waker>,
+        owner: UserNsRef,
+    ) -> Result<Arc<Watch>> {
         let net = NetRef::current()?;
+        let quota_uid = (!owner.is_initial()).then(|| owner.quota_uid());
         Arc::pin_init(
             pin_init!(Watch {
                 id,
                 name,
                 net,
+                owner,
+                quota_uid,
                 poller,
                 gone_mark: Atomic::new(0),
                 // INVARIANT: not armed, nothing measured, nothing lost.
@@ -167,8 +186,30 @@ impl Watch {
                     errors: 0,
                 }),
             }),
-            GFP_KERNEL,
+            GFP_KERNEL_ACCOUNT,
         )
+    }
+
+    /// Whether the caller may read the watch's attributes: `EACCES` unless
+    /// its user namespace is the owner or an ancestor of it, so that a
+    /// container sees neither the host's watches nor another container's.
+    pub(crate) fn may_read(&self) -> Result {
+        if self.owner.visible_to_current() {
+            Ok(())
+        } else {
+            Err(EACCES)
+        }
+    }
+
+    /// Whether the caller may change the watch: as [`Watch::may_read`],
+    /// then `EPERM` without `CAP_SYS_ADMIN` over the owner.
+    pub(crate) fn may_write(&self) -> Result {
+        self.may_read()?;
+        if self.owner.admin_is_current() {
+            Ok(())
+        } else {
+            Err(EPERM)
+        }
     }
 
     /// The network namespace the watch's events go to, for comparison.
@@ -254,18 +295,26 @@ impl Watch {
         true
     }
 
-    /// Polls if due at `now`; returns when the next poll is due, `None`
-    /// when the watch is not armed.
+    /// Polls if due by `now` plus a sixteenth of its interval, or at once
+    /// if its filesystem went away; returns when the next poll is due,
+    /// `None` when the watch is not armed. The slack (a poll a little early
+    /// is never later for a threshold) lets one wake-up of the poller poll
+    /// every watch due soon: watches created at different times fall into
+    /// a few batches instead of waking the poller once each.
     pub(crate) fn poll_if_due(&self, now: Instant<Monotonic>) -> Option<Instant<Monotonic>> {
         let mut inner = self.inner.lock();
+        let slack = Delta::from_micros(i64::from(inner.interval_ms) * 1000 / POLL_SLACK_DIVISOR);
         let armed = inner.armed.as_ref()?;
-        if let Some(due) = inner.due {
-            if (due - now) > Delta::ZERO {
+        // The mark's callback kicked the poller: report the unmount now, not
+        // at the next due poll.
+        let gone = self.gone_mark.load(Relaxed) == armed.mark.as_ptr() as usize;
+        if let (Some(due), false) = (inner.due, gone) {
+            if (due - now) > slack {
                 return Some(due);
             }
         }
         let path = inner.config.path.as_ref()?;
-        let st = if self.gone_mark.load(Relaxed) == armed.mark.as_ptr() as usize {
+        let st = if gone {
             Err(ESTALE)
         } else {
             armed.mark.statfs(path)

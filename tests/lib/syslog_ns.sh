@@ -6,33 +6,21 @@
 
 SNS_DEBUGFS=/sys/kernel/debug/syslog_ns
 
-# busybox's shell runs its own applet for a bare command name even when PATH
-# finds another program first: the Debian programs the tests are about are
-# named by path. Run through Debian's nsenter, a bare "dmesg" is util-linux's.
-NSENTER=/usr/bin/nsenter
-UNSHARE=/usr/bin/unshare
+CTR_PREFIX=/tmp/sns-ct-
+. "$KMODS/tests/lib/containers.sh"
 DMESG=/usr/bin/dmesg
 
-# sns_ct_start NAME: start container NAME (a sleeper holds its namespaces);
-# its pid goes to /tmp/sns-ct-NAME.
+# sns_ct_start NAME: start container NAME (tests/lib/containers.sh) with
+# /dev/kmsg_ns over its /dev/kmsg; its pid goes to /tmp/sns-ct-NAME.
 sns_ct_start() {
-	rm -f "/tmp/sns-ct-$1.ready"
-	$UNSHARE --user --map-root-user --mount --net --propagation private \
-		sh -c "mount --bind /dev/kmsg_ns /dev/kmsg && ip link set lo up &&
-			touch /tmp/sns-ct-$1.ready && exec sleep 100000" &
-	echo $! >"/tmp/sns-ct-$1"
-	sns_wait_ready "/tmp/sns-ct-$1.ready" "container $1"
+	ctr_start "$1" "mount --bind /dev/kmsg_ns /dev/kmsg"
 }
 
 # sns_ct_start_plain NAME: as sns_ct_start, without the bind mount: the
 # container's /dev/kmsg, /proc/kmsg and syslog(2) are the kernel's own, which
 # the module redirects once the container has a log.
 sns_ct_start_plain() {
-	rm -f "/tmp/sns-ct-$1.ready"
-	$UNSHARE --user --map-root-user --mount --net --propagation private \
-		sh -c "ip link set lo up && touch /tmp/sns-ct-$1.ready && exec sleep 100000" &
-	echo $! >"/tmp/sns-ct-$1"
-	sns_wait_ready "/tmp/sns-ct-$1.ready" "container $1"
+	ctr_start "$1"
 }
 
 # sns_userns_start MAP: a user namespace only, held by a sleeper, whose uid
@@ -52,28 +40,19 @@ sns_userns_start() {
 # sns_wait_ready FILE WHAT: wait (up to 10 s) for FILE, which WHAT creates
 # once it has started.
 sns_wait_ready() {
-	for _ in $(seq 100); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "# $2 did not start"
-	return 1
+	ctr_wait_ready "$@"
 }
 
 # sns_ct NAME CMD...: run CMD as root of container NAME.
 sns_ct() {
-	ct=$1
-	shift
-	$NSENTER --target "$(cat "/tmp/sns-ct-$ct")" --user --mount --net "$@"
+	ctr_run "$@"
 }
 
 # sns_ct_bg NAME OUT CMD...: run CMD in container NAME in the background,
-# output to OUT; SNS_BG is its pid (nsenter execs CMD, so the pid is CMD's).
+# output to OUT; SNS_BG is its pid.
 sns_ct_bg() {
-	ct=$1 out=$2
-	shift 2
-	$NSENTER --target "$(cat "/tmp/sns-ct-$ct")" --user --mount --net "$@" >"$out" 2>&1 &
-	SNS_BG=$!
+	ctr_bg "$@"
+	SNS_BG=$CTR_BG
 }
 
 # sns_shown NAME PATTERN [DMESG_ARGS...]: util-linux dmesg in container NAME
@@ -99,17 +78,12 @@ sns_hidden() {
 
 # sns_ct_unpriv NAME CMD...: run CMD in container NAME without capabilities.
 sns_ct_unpriv() {
-	ct=$1
-	shift
-	sns_ct "$ct" setpriv --bounding-set=-all --inh-caps=-all "$@"
+	ctr_unpriv "$@"
 }
 
 # sns_ct_stop NAME: end container NAME; its user namespace goes away.
 sns_ct_stop() {
-	pid=$(cat "/tmp/sns-ct-$1")
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	rm -f "/tmp/sns-ct-$1" "/tmp/sns-ct-$1.ready"
+	ctr_stop "$1"
 }
 
 # sns_ct_id NAME: the id (ns_id) of container NAME's log, from its INFO ioctl.

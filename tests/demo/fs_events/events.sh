@@ -11,6 +11,17 @@ run() {
 	"$@"
 }
 
+# seen TYPE WATCH: wait (up to 5 s) until the monitor has printed an event
+# of TYPE for WATCH, so that every event the demo causes is in its output
+# before the monitor is stopped.
+seen() {
+	for _ in $(seq 100); do
+		grep -E "type=$1( |$)" /tmp/demo/monitor.log | grep -qE "watch=$2( |$)" && return 0
+		sleep 0.05
+	done
+	echo "# no $1 event for $2"
+}
+
 fse_tmpfs /tmp/demo/data size=2M
 truncate -s 16M /tmp/demo/ext4.img
 mkfs.ext4 -q -F /tmp/demo/ext4.img >/dev/null 2>&1
@@ -31,16 +42,16 @@ run mkdir /sys/kernel/config/fs_events/disk
 run sh -c 'echo /tmp/demo/disk >/sys/kernel/config/fs_events/disk/path'
 sleep 0.3
 run dd if=/dev/zero of=/tmp/demo/data/big bs=64k count=28 2>/dev/null
-sleep 0.5
+seen space-low data
 run rm /tmp/demo/data/big
-sleep 0.5
+seen space-ok data
 dev=$(ls /sys/fs/ext4 | grep loop | head -n 1)
 run sh -c "echo 'demo error' >/sys/fs/ext4/$dev/trigger_fs_error"
-sleep 0.3
+seen error disk
 run mount -o remount,ro /tmp/demo/disk
-sleep 0.3
+seen read-only disk
 run umount /tmp/demo/disk
-sleep 0.5
+seen unmount disk
 run cat /sys/kernel/config/fs_events/data/state
 run cat /sys/kernel/config/fs_events/stats
 kill $monitor
