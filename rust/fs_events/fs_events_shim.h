@@ -52,6 +52,17 @@ struct fs_events_statfs {
 int fs_events_path_statfs(const char *name, const struct fs_events_mark *mark,
 			  struct fs_events_statfs *st);
 
+/*
+ * An FS_ERROR report as plain values; shim.rs has the same struct. ino and
+ * generation are 0 unless has_inode: the error is about the whole filesystem.
+ */
+struct fs_events_error {
+	int error;		/* positive errno, as fsnotify has it */
+	bool has_inode;
+	u64 ino;
+	u32 generation;		/* i_generation */
+};
+
 /* fs_events_genl.c: the generic netlink family. */
 int fs_events_genl_register(void);
 void fs_events_genl_unregister(void);
@@ -66,7 +77,8 @@ struct net *fs_events_net_get_current(void);
 void fs_events_net_put(struct net *net);
 
 /* Implemented in Rust. */
-void fs_events_rs_fs_error(const void *watch, int error);
+void fs_events_rs_fs_error(const void *watch,
+			   const struct fs_events_error *error);
 void fs_events_rs_sb_gone(const void *watch, const struct fs_events_mark *mark);
 void fs_events_rs_mark_freed(const void *watch);
 int fs_events_rs_dump(struct sk_buff *skb, u32 portid, u32 seq,
