@@ -131,7 +131,10 @@ mod tests {
             ErrorClass::of(117).uapi(),
             uapi::FS_EVENTS_ERROR_CLASS_CORRUPTION
         );
-        assert_eq!(ErrorClass::of(108).uapi(), uapi::FS_EVENTS_ERROR_CLASS_SHUTDOWN);
+        assert_eq!(
+            ErrorClass::of(108).uapi(),
+            uapi::FS_EVENTS_ERROR_CLASS_SHUTDOWN
+        );
     }
 
     #[test]

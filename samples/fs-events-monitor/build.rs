@@ -129,8 +129,18 @@ fn generate(spec: &Spec) -> String {
     );
     for values in spec.definitions.iter().filter(|d| d.kind == "enum") {
         let prefix = format!("{family}_{}", c_upper(&values.name));
-        writeln!(out, "/// The spec's name of each value of enum {}.", values.name).unwrap();
-        writeln!(out, "const {}: &[(u32, &str)] = &[", names_table(&values.name)).unwrap();
+        writeln!(
+            out,
+            "/// The spec's name of each value of enum {}.",
+            values.name
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "const {}: &[(u32, &str)] = &[",
+            names_table(&values.name)
+        )
+        .unwrap();
         for entry in &values.entries {
             let constant = format!("{prefix}_{}", c_upper(&entry.name));
             writeln!(out, "    (uapi::{constant}, {:?}),", entry.name).unwrap();
