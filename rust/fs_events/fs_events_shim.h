@@ -53,8 +53,9 @@ int fs_events_path_statfs(const char *name, const struct fs_events_mark *mark,
 			  struct fs_events_statfs *st);
 
 /*
- * An FS_ERROR report as plain values; shim.rs has the same struct. ino and
- * generation are 0 unless has_inode: the error is about the whole filesystem.
+ * An FS_ERROR report as plain values; fs_error.rs has the same struct.
+ * Without has_inode (an error about the whole filesystem), ino and
+ * generation are 0.
  */
 struct fs_events_error {
 	int error;		/* positive errno, as fsnotify has it */
