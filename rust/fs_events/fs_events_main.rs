@@ -26,6 +26,7 @@ mod common {
 use common::text::format_into;
 
 mod config;
+mod fs_error;
 mod netlink;
 mod registry;
 mod shim;

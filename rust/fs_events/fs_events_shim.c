@@ -55,6 +55,11 @@ static struct fs_events_mark *to_fs_events_mark(struct fsnotify_mark *mark)
 /*
  * Runs from fserror's worker (process context, no filesystem locks) for each
  * error the filesystem reports; superblock marks must have this callback.
+ * The report holds what fserror hands fsnotify: the errno and the inode, NULL
+ * for an error about the whole filesystem. fserror's worker holds a
+ * reference to that inode until every mark has seen the report, so its
+ * number and generation can be read here. fserror's own type and file range
+ * are not in the report.
  */
 static int fs_events_handle_event(struct fsnotify_group *group, u32 mask,
 				  const void *data, int data_type,
@@ -63,12 +68,19 @@ static int fs_events_handle_event(struct fsnotify_group *group, u32 mask,
 {
 	struct fs_error_report *report;
 	struct fsnotify_mark *mark;
+	struct fs_events_error error;
 
 	report = fsnotify_data_error_report(data, data_type);
 	mark = fsnotify_iter_sb_mark(iter);
 	if (!(mask & FS_ERROR) || !report || !mark)
 		return 0;
-	fs_events_rs_fs_error(to_fs_events_mark(mark)->watch, report->error);
+	error = (struct fs_events_error) {
+		.error = report->error,
+		.has_inode = report->inode != NULL,
+		.ino = report->inode ? report->inode->i_ino : 0,
+		.generation = report->inode ? report->inode->i_generation : 0,
+	};
+	fs_events_rs_fs_error(to_fs_events_mark(mark)->watch, &error);
 	return 0;
 }
 

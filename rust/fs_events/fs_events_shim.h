@@ -68,6 +68,18 @@ bool fs_events_user_ns_is_initial(const struct user_namespace *ns);
  */
 u32 fs_events_user_ns_quota_uid(const struct user_namespace *ns);
 
+/*
+ * An FS_ERROR report as plain values; fs_error.rs has the same struct.
+ * Without has_inode (an error about the whole filesystem), ino and
+ * generation are 0.
+ */
+struct fs_events_error {
+	int error;		/* positive errno, as fsnotify has it */
+	bool has_inode;
+	u64 ino;
+	u32 generation;		/* i_generation */
+};
+
 /* fs_events_genl.c: the generic netlink family. */
 int fs_events_genl_register(void);
 void fs_events_genl_unregister(void);
@@ -82,7 +94,8 @@ struct net *fs_events_net_get_current(void);
 void fs_events_net_put(struct net *net);
 
 /* Implemented in Rust. */
-void fs_events_rs_fs_error(const void *watch, int error);
+void fs_events_rs_fs_error(const void *watch,
+			   const struct fs_events_error *error);
 void fs_events_rs_sb_gone(const void *watch, const struct fs_events_mark *mark);
 void fs_events_rs_mark_freed(const void *watch);
 int fs_events_rs_dump(struct sk_buff *skb, u32 portid, u32 seq,

@@ -15,6 +15,7 @@
 #include "fs_events_names.h"
 
 FS_EVENTS_EVENT_TYPE_TRACE_ENUMS;
+FS_EVENTS_ERROR_CLASS_TRACE_ENUMS;
 
 /* Every event the module emits, with what netlink said about delivery. */
 TRACE_EVENT(fs_events_emit,
@@ -70,6 +71,42 @@ TRACE_EVENT(fs_events_poll,
 	TP_printk("watch=%u blocks_free=%llu inodes_free=%llu read_only=%d next_ms=%u",
 		  __entry->watch_id, __entry->blocks_free, __entry->inodes_free,
 		  __entry->read_only, __entry->next_ms)
+);
+
+/*
+ * Every error report a watch receives, sent or not (the watch's events may
+ * leave errors out): error is the positive errno, class its
+ * enum fs_events_error_class; ino and generation are 0 without an inode.
+ */
+TRACE_EVENT(fs_events_fs_error,
+
+	TP_PROTO(u32 watch_id, u32 error, u32 class, bool has_inode, u64 ino,
+		 u32 generation),
+
+	TP_ARGS(watch_id, error, class, has_inode, ino, generation),
+
+	TP_STRUCT__entry(
+		__field(u32, watch_id)
+		__field(u32, error)
+		__field(u32, class)
+		__field(bool, has_inode)
+		__field(u64, ino)
+		__field(u32, generation)
+	),
+
+	TP_fast_assign(
+		__entry->watch_id = watch_id;
+		__entry->error = error;
+		__entry->class = class;
+		__entry->has_inode = has_inode;
+		__entry->ino = ino;
+		__entry->generation = generation;
+	),
+
+	TP_printk("watch=%u error=%u class=%s has_inode=%d ino=%llu generation=%u",
+		  __entry->watch_id, __entry->error,
+		  __print_symbolic(__entry->class, FS_EVENTS_ERROR_CLASS_NAMES),
+		  __entry->has_inode, __entry->ino, __entry->generation)
 );
 
 #endif /* _FS_EVENTS_TRACE_H */

@@ -10,6 +10,10 @@ use crate::{
         Spec,
         Waker, //
     },
+    fs_error::{
+        ErrorReport,
+        RawError, //
+    },
     netlink::Skb,
     shim::{
         FsEventsMark,
@@ -242,11 +246,14 @@ unsafe fn borrow_watch<'a>(watch: *const c_void) -> &'a Watch {
 ///
 /// # Safety
 ///
-/// `watch` is the cookie of a mark that is not yet freed.
+/// `watch` is the cookie of a mark that is not yet freed, and `error` is
+/// valid for reads for the duration of the call.
 #[no_mangle]
-unsafe extern "C" fn fs_events_rs_fs_error(watch: *const c_void, error: c_int) {
+unsafe extern "C" fn fs_events_rs_fs_error(watch: *const c_void, error: *const RawError) {
+    // SAFETY: the C side passes a report that lives through the call.
+    let report = ErrorReport::from_raw(unsafe { &*error });
     // SAFETY: the C side passes the cookie of a live mark.
-    unsafe { borrow_watch(watch) }.fs_error(error);
+    unsafe { borrow_watch(watch) }.fs_error(report);
 }
 
 /// Called by the C mark callbacks (`fs_events_shim.c`).

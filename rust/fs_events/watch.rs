@@ -14,6 +14,7 @@ use crate::{
         Classes,
         Config, //
     },
+    fs_error::ErrorReport,
     netlink::{
         EventSkb,
         Msg,
@@ -84,9 +85,8 @@ struct Lost {
 /// What an event says beyond what every event carries.
 enum Event<'a> {
     Crossing(u32),
-    Error {
-        errno: u32,
-    },
+    Error(ErrorReport),
+    Shutdown(ErrorReport),
     ReadOnly(bool),
     Unmount,
     Report {
@@ -257,16 +257,23 @@ impl Watch {
         self.kick_poller();
     }
 
-    /// An FS_ERROR report from the filesystem.
-    pub(crate) fn fs_error(&self, errno: c_int) {
+    /// An FS_ERROR report from the filesystem. Every report counts as an
+    /// error; a shutdown goes out as a shutdown event instead of an error
+    /// event. Both belong to the `error` class.
+    pub(crate) fn fs_error(&self, report: ErrorReport) {
         let mut inner = self.inner.lock();
         if inner.armed.is_none() {
             return;
         }
         inner.errors = inner.errors.saturating_add(1);
+        trace::fs_error(self.id, &report);
         if inner.config.classes.contains(Classes::ERROR) {
-            let errno = errno.unsigned_abs();
-            self.emit(&mut inner, Event::Error { errno }, bindings::GFP_KERNEL);
+            let event = if report.is_shutdown() {
+                Event::Shutdown(report)
+            } else {
+                Event::Error(report)
+            };
+            self.emit(&mut inner, event, bindings::GFP_KERNEL);
         }
     }
 
@@ -508,9 +515,15 @@ impl Watch {
         self.put_common(msg, inner, event.kind(), seq)?;
         match *event {
             Event::Crossing(_) | Event::ReadOnly(_) | Event::Unmount => Ok(()),
-            Event::Error { errno } => {
-                msg.put_u32(uapi::FS_EVENTS_A_EVENT_ERROR, errno)?;
-                msg.put_u32(uapi::FS_EVENTS_A_EVENT_ERROR_COUNT, inner.errors)
+            Event::Error(report) | Event::Shutdown(report) => {
+                msg.put_u32(uapi::FS_EVENTS_A_EVENT_ERROR, report.errno)?;
+                msg.put_u32(uapi::FS_EVENTS_A_EVENT_ERROR_CLASS, report.class().uapi())?;
+                msg.put_u32(uapi::FS_EVENTS_A_EVENT_ERROR_COUNT, inner.errors)?;
+                if let Some(inode) = report.inode {
+                    msg.put_u64(uapi::FS_EVENTS_A_EVENT_INODE, inode.ino)?;
+                    msg.put_u32(uapi::FS_EVENTS_A_EVENT_GENERATION, inode.generation)?;
+                }
+                Ok(())
             }
             Event::Report {
                 code,
@@ -600,7 +613,8 @@ impl Event<'_> {
     fn kind(&self) -> u32 {
         match *self {
             Event::Crossing(kind) => kind,
-            Event::Error { .. } => uapi::FS_EVENTS_EVENT_TYPE_ERROR,
+            Event::Error(_) => uapi::FS_EVENTS_EVENT_TYPE_ERROR,
+            Event::Shutdown(_) => uapi::FS_EVENTS_EVENT_TYPE_SHUTDOWN,
             Event::ReadOnly(true) => uapi::FS_EVENTS_EVENT_TYPE_READ_ONLY,
             Event::ReadOnly(false) => uapi::FS_EVENTS_EVENT_TYPE_READ_WRITE,
             Event::Unmount => uapi::FS_EVENTS_EVENT_TYPE_UNMOUNT,

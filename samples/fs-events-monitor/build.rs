@@ -3,8 +3,9 @@
 //! Generates the monitor's tables from the YNL spec,
 //! Documentation/netlink/specs/fs_events.yaml, the one source of the
 //! fs_events ABI: the name of each event type and, for each attribute of the
-//! `event` set, its output key and how to decode it. src/event.rs includes
-//! the result.
+//! `event` set, its output key and how to decode it (an attribute that takes
+//! an enum other than the event type prints its values' names). src/event.rs
+//! includes the result.
 //!
 //! The numbers are not taken from the spec but named by the uapi.rs
 //! constants that scripts/ynl-gen.sh generates from it (the kernel's naming:
@@ -68,6 +69,9 @@ struct Attribute {
     name: String,
     #[serde(rename = "type")]
     kind: String,
+    /// The enum whose values the attribute takes.
+    #[serde(rename = "enum")]
+    values: Option<String>,
 }
 
 /// A name as the generated C header spells it: `watch-id` is `WATCH_ID`.
@@ -76,18 +80,25 @@ fn c_upper(name: &str) -> String {
 }
 
 /// The `Kind` in src/event.rs that decodes a spec type; `None` for the
-/// padding attribute, which carries nothing.
-fn decoder(attr: &Attribute) -> Option<&'static str> {
-    match attr.kind.as_str() {
+/// padding attribute, which carries nothing. The `type` attribute is a plain
+/// number here: src/event.rs names it after reading it.
+fn decoder(attr: &Attribute) -> Option<String> {
+    match (attr.kind.as_str(), &attr.values) {
+        ("u32", Some(values)) if values != EVENT_TYPE_ENUM => {
+            Some(format!("Kind::Enum({})", names_table(values)))
+        }
+        (kind, _) => decoder_of(kind, &attr.name).map(str::to_string),
+    }
+}
+
+fn decoder_of(kind: &str, name: &str) -> Option<&'static str> {
+    match kind {
         "pad" => None,
         "u32" => Some("Kind::U32"),
         "u64" => Some("Kind::U64"),
         "string" => Some("Kind::Str"),
         "flag" => Some("Kind::Flag"),
-        other => panic!(
-            "{SPEC}: attribute {}: type {other} has no decoder in src/event.rs",
-            attr.name
-        ),
+        other => panic!("{SPEC}: attribute {name}: type {other} has no decoder in src/event.rs"),
     }
 }
 
@@ -99,24 +110,43 @@ fn output_key(attr: &str) -> String {
         .map_or_else(|| attr.replace('-', "_"), |(_, key)| key.to_string())
 }
 
+/// The name of the table of an enum's names: `error-class` is
+/// `ERROR_CLASS_NAMES`.
+fn names_table(name: &str) -> String {
+    format!("{}_NAMES", c_upper(name))
+}
+
 /// The tables, as Rust source for src/event.rs to include.
 fn generate(spec: &Spec) -> String {
     let family = c_upper(&spec.name);
     let mut out = String::new();
 
-    let types = spec
-        .definitions
-        .iter()
-        .find(|d| d.name == EVENT_TYPE_ENUM && d.kind == "enum")
-        .unwrap_or_else(|| panic!("{SPEC}: no enum {EVENT_TYPE_ENUM}"));
-    let prefix = format!("{family}_{}", c_upper(&types.name));
-    out.push_str("/// The spec's name of each event type.\n");
-    out.push_str("const EVENT_TYPE_NAMES: &[(u32, &str)] = &[\n");
-    for entry in &types.entries {
-        let constant = format!("{prefix}_{}", c_upper(&entry.name));
-        writeln!(out, "    (uapi::{constant}, {:?}),", entry.name).unwrap();
+    assert!(
+        spec.definitions
+            .iter()
+            .any(|d| d.name == EVENT_TYPE_ENUM && d.kind == "enum"),
+        "{SPEC}: no enum {EVENT_TYPE_ENUM}"
+    );
+    for values in spec.definitions.iter().filter(|d| d.kind == "enum") {
+        let prefix = format!("{family}_{}", c_upper(&values.name));
+        writeln!(
+            out,
+            "/// The spec's name of each value of enum {}.",
+            values.name
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "const {}: &[(u32, &str)] = &[",
+            names_table(&values.name)
+        )
+        .unwrap();
+        for entry in &values.entries {
+            let constant = format!("{prefix}_{}", c_upper(&entry.name));
+            writeln!(out, "    (uapi::{constant}, {:?}),", entry.name).unwrap();
+        }
+        out.push_str("];\n\n");
     }
-    out.push_str("];\n\n");
 
     let set = spec
         .attribute_sets

@@ -33,9 +33,12 @@ enum Kind {
     U64,
     Str,
     Flag,
+    /// A u32 that takes one of these values, printed by name.
+    Enum(&'static [(u32, &'static str)]),
 }
 
-// EVENT_TYPE_NAMES and ATTRS, which build.rs generates from the YNL spec.
+// The names of each enum's values (EVENT_TYPE_NAMES, ERROR_CLASS_NAMES) and
+// ATTRS, which build.rs generates from the YNL spec.
 include!(concat!(env!("OUT_DIR"), "/spec_tables.rs"));
 
 fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
@@ -47,6 +50,14 @@ fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
             json!(String::from_utf8_lossy(text))
         }
         Kind::Flag => json!(true),
+        Kind::Enum(names) => {
+            let value = u32::from_ne_bytes(payload.get(..4)?.try_into().ok()?);
+            // A value newer than this program: its number.
+            match names.iter().find(|(v, _)| *v == value) {
+                Some((_, name)) => json!(name),
+                None => json!(value),
+            }
+        }
     })
 }
 
@@ -207,15 +218,36 @@ mod tests {
     #[test]
     fn every_event_type_has_its_spec_name() {
         let names: Vec<&str> = (uapi::FS_EVENTS_EVENT_TYPE_SPACE_LOW
-            ..=uapi::FS_EVENTS_EVENT_TYPE_STATE)
+            ..=uapi::FS_EVENTS_EVENT_TYPE_SHUTDOWN)
             .map(type_name)
             .collect();
         assert_eq!(names.len(), EVENT_TYPE_NAMES.len());
         assert_eq!(names[0], "space-low");
         assert_eq!(type_name(uapi::FS_EVENTS_EVENT_TYPE_READ_ONLY), "read-only");
-        assert_eq!(names.last(), Some(&"state"));
+        assert_eq!(names.last(), Some(&"shutdown"));
         assert!(!names.contains(&"unknown"));
         assert_eq!(type_name(0), "unknown");
+    }
+
+    #[test]
+    fn error_classes_print_by_name() {
+        let class = ATTRS
+            .iter()
+            .find(|(number, _, _)| *number == uapi::FS_EVENTS_A_EVENT_ERROR_CLASS)
+            .unwrap();
+        assert_eq!(class.1, "error_class");
+        let shutdown = uapi::FS_EVENTS_ERROR_CLASS_SHUTDOWN.to_ne_bytes();
+        assert_eq!(decode(&class.2, &shutdown), Some(json!("shutdown")));
+        let corruption = uapi::FS_EVENTS_ERROR_CLASS_CORRUPTION.to_ne_bytes();
+        assert_eq!(decode(&class.2, &corruption), Some(json!("corruption")));
+        assert_eq!(decode(&class.2, &99u32.to_ne_bytes()), Some(json!(99)));
+        assert_eq!(decode(&class.2, &[1, 0]), None);
+        let inode = ATTRS
+            .iter()
+            .find(|(number, _, _)| *number == uapi::FS_EVENTS_A_EVENT_INODE)
+            .unwrap();
+        assert_eq!(inode.1, "inode");
+        assert_eq!(decode(&inode.2, &12u64.to_ne_bytes()), Some(json!(12)));
     }
 
     #[test]

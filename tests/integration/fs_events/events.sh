@@ -62,8 +62,9 @@ echo "fs_events test" >/sys/fs/ext4/$dev/trigger_fs_error
 ktap_test_result "trigger_fs_error: error event" fse_wait "$LOG" error 1 disk
 ktap_test_result "the second watch has it too" fse_wait "$LOG" error 1 disk2
 rmdir "$FSE_CONFIG/disk2"
-ktap_test_result "the error is EUCLEAN (117), count 1" \
-	sh -c "grep '\"type\":\"error\"' $LOG | grep -q '\"error\":117,\"error_count\":1'"
+ktap_test_result "the error is EUCLEAN (117), class corruption, count 1, about no inode" \
+	sh -c "grep '\"type\":\"error\"' $LOG | grep '\"error\":117,' | grep '\"error_class\":\"corruption\"' |
+		grep '\"error_count\":1,' | grep -v -q '\"inode\":'"
 echo "fs_events test" >/sys/fs/ext4/$dev/trigger_fs_error
 ktap_test_result "a second error: count 2" fse_wait "$LOG" error 2 disk
 mount -o remount,ro /tmp/fse/ext4

@@ -21,7 +21,8 @@
  * @FS_EVENTS_EVENT_TYPE_INODES_OK: Free inodes rose to the upper inode
  *   threshold again.
  * @FS_EVENTS_EVENT_TYPE_ERROR: The filesystem reported an error (fsnotify
- *   FS_ERROR).
+ *   FS_ERROR) other than a shutdown: error, error-class, error-count, and
+ *   inode and generation when the error is about one inode.
  * @FS_EVENTS_EVENT_TYPE_READ_ONLY: The mount became read-only (statfs
  *   ST_RDONLY).
  * @FS_EVENTS_EVENT_TYPE_READ_WRITE: The mount became writable again.
@@ -33,6 +34,11 @@
  *   through fs_event_notify().
  * @FS_EVENTS_EVENT_TYPE_STATE: The current state of a watch, in reply to
  *   get-state.
+ * @FS_EVENTS_EVENT_TYPE_SHUTDOWN: The filesystem shut down: it reported
+ *   ESHUTDOWN (ext4 after mount -o remount,abort or the shutdown ioctl, xfs
+ *   after a forced shutdown). Counted in error-count, with error and
+ *   error-class as an error event has them; it is not also sent as an error
+ *   event.
  */
 enum fs_events_event_type {
 	FS_EVENTS_EVENT_TYPE_SPACE_LOW = 1,
@@ -46,6 +52,25 @@ enum fs_events_event_type {
 	FS_EVENTS_EVENT_TYPE_LOST,
 	FS_EVENTS_EVENT_TYPE_REPORT,
 	FS_EVENTS_EVENT_TYPE_STATE,
+	FS_EVENTS_EVENT_TYPE_SHUTDOWN,
+};
+
+/**
+ * enum fs_events_error_class - What kind of error a filesystem reported,
+ *   derived from its errno: 7.3 hands a module's fsnotify mark only the errno
+ *   and the inode of an error, not fserror's own type (buffered or direct I/O,
+ *   lost data, metadata) or the file range.
+ * @FS_EVENTS_ERROR_CLASS_CORRUPTION: Metadata is corrupt: EUCLEAN
+ *   (EFSCORRUPTED) or EBADMSG (EFSBADCRC, a checksum mismatch).
+ * @FS_EVENTS_ERROR_CLASS_IO: An I/O error (EIO).
+ * @FS_EVENTS_ERROR_CLASS_SHUTDOWN: The filesystem shut down (ESHUTDOWN).
+ * @FS_EVENTS_ERROR_CLASS_OTHER: Any other errno.
+ */
+enum fs_events_error_class {
+	FS_EVENTS_ERROR_CLASS_CORRUPTION = 1,
+	FS_EVENTS_ERROR_CLASS_IO,
+	FS_EVENTS_ERROR_CLASS_SHUTDOWN,
+	FS_EVENTS_ERROR_CLASS_OTHER,
 };
 
 enum {
@@ -77,6 +102,9 @@ enum {
 	FS_EVENTS_A_EVENT_SPACE_LOW,
 	FS_EVENTS_A_EVENT_INODES_LOW,
 	FS_EVENTS_A_EVENT_INTERVAL_MS,
+	FS_EVENTS_A_EVENT_INODE,
+	FS_EVENTS_A_EVENT_GENERATION,
+	FS_EVENTS_A_EVENT_ERROR_CLASS,
 
 	__FS_EVENTS_A_EVENT_MAX,
 	FS_EVENTS_A_EVENT_MAX = (__FS_EVENTS_A_EVENT_MAX - 1)
