@@ -160,7 +160,8 @@ impl CpuStats {
                     let (achieved, of_wall) = w.close(&end);
                     let adjustment = controller.adjust(achieved);
                     self.window_achieved.store(adjustment.achieved, Relaxed);
-                    self.achieved.store(end.idle_share_since(&since_target), Relaxed);
+                    self.achieved
+                        .store(end.idle_share_since(&since_target), Relaxed);
                     self.idle_of_wall.store(of_wall, Relaxed);
                     self.windows.fetch_add(1, Relaxed);
                     self.publish(&controller);

@@ -15,13 +15,8 @@ mod thermal_uapi;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use neli::{
-    consts::socket::NlFamily,
-    err::SocketError,
-    genl::Genlmsghdr,
-    nl::NlPayload,
-    router::synchronous::NlRouter,
-    socket::synchronous::NlSocketHandle,
-    utils::Groups,
+    consts::socket::NlFamily, err::SocketError, genl::Genlmsghdr, nl::NlPayload,
+    router::synchronous::NlRouter, socket::synchronous::NlSocketHandle, utils::Groups,
 };
 use nix::errno::Errno;
 use nix::sys::socket::{setsockopt, sockopt};
@@ -74,17 +69,61 @@ enum Kind {
 
 /// The attributes printed, with their keys.
 const ATTRS: &[(u32, &str, Kind)] = &[
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_ID, "zone", Kind::Unsigned),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_TEMP, "temp", Kind::Signed),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_PREV_TEMP, "prev_temp", Kind::Signed),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_TRIP_ID, "trip", Kind::Unsigned),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_TRIP_TEMP, "trip_temp", Kind::Signed),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_NAME, "zone_type", Kind::Text),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_ID, "cdev", Kind::Unsigned),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_CUR_STATE, "state", Kind::Unsigned),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_MAX_STATE, "max_state", Kind::Unsigned),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_NAME, "cdev_type", Kind::Text),
-    (uapi::thermal_genl_attr_THERMAL_GENL_ATTR_GOV_NAME, "governor", Kind::Text),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_ID,
+        "zone",
+        Kind::Unsigned,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_TEMP,
+        "temp",
+        Kind::Signed,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_PREV_TEMP,
+        "prev_temp",
+        Kind::Signed,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_TRIP_ID,
+        "trip",
+        Kind::Unsigned,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_TRIP_TEMP,
+        "trip_temp",
+        Kind::Signed,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_TZ_NAME,
+        "zone_type",
+        Kind::Text,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_ID,
+        "cdev",
+        Kind::Unsigned,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_CUR_STATE,
+        "state",
+        Kind::Unsigned,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_MAX_STATE,
+        "max_state",
+        Kind::Unsigned,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_CDEV_NAME,
+        "cdev_type",
+        Kind::Text,
+    ),
+    (
+        uapi::thermal_genl_attr_THERMAL_GENL_ATTR_GOV_NAME,
+        "governor",
+        Kind::Text,
+    ),
 ];
 
 fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
@@ -101,7 +140,9 @@ fn decode(kind: &Kind, payload: &[u8]) -> Option<Value> {
 
 /// A NUL-terminated constant as a string.
 fn name(bytes: &'static [u8]) -> Result<&'static str> {
-    Ok(std::str::from_utf8(bytes.strip_suffix(b"\0").unwrap_or(bytes))?)
+    Ok(std::str::from_utf8(
+        bytes.strip_suffix(b"\0").unwrap_or(bytes),
+    )?)
 }
 
 /// A socket joined to the sampling and event groups.
@@ -118,7 +159,9 @@ fn subscribe() -> Result<NlSocketHandle> {
         groups.push(
             router
                 .resolve_nl_mcast_group(family, group)
-                .with_context(|| format!("resolving {family}/{group}: is CONFIG_THERMAL_NETLINK on?"))?,
+                .with_context(|| {
+                    format!("resolving {family}/{group}: is CONFIG_THERMAL_NETLINK on?")
+                })?,
         );
     }
     let sock = NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty())
@@ -156,7 +199,11 @@ fn main() -> Result<()> {
             Err(e) => match socket_errno(&e) {
                 Some(Errno::EAGAIN) => continue,
                 Some(Errno::ENOBUFS) => {
-                    writeln!(out, "{}", json!({"ms": start.elapsed().as_millis() as u64, "event": "overrun"}))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"ms": start.elapsed().as_millis() as u64, "event": "overrun"})
+                    )?;
                     continue;
                 }
                 _ => bail!("receiving: {e}"),
@@ -170,7 +217,8 @@ fn main() -> Result<()> {
             // The sampling group's one message is the temperature; the event
             // group's commands are the events, numbered from 1.
             let cmd = *genl.cmd();
-            let event = if u32::from(cmd) == uapi::thermal_genl_sampling_THERMAL_GENL_SAMPLING_TEMP {
+            let event = if u32::from(cmd) == uapi::thermal_genl_sampling_THERMAL_GENL_SAMPLING_TEMP
+            {
                 "temperature"
             } else {
                 match event_name(cmd) {
