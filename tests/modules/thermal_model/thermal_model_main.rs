@@ -14,7 +14,7 @@
 //! with `busy` the share of the online CPUs' time `/proc/stat` counts as user
 //! (and nice) time since the zone was last read. With the defaults a full load
 //! heads for 90 °C, and the steady temperature equals the 70 °C trip at 60 %
-//! busy: to hold the trip the clamp has to take about 40 % of every CPU.
+//! busy.
 //!
 //! The load is user time, not all that is not idle, because on the test
 //! kernel an injection counts as system time whenever the tick keeps running
