@@ -189,7 +189,9 @@ unsafe impl Sync for Zone {}
 impl Zone {
     fn register(trip: u32, tau_ms: u32, poll_ms: u32) -> Result<Self> {
         let model = KBox::pin_init(new_mutex!(Model::new(tau_ms)), GFP_KERNEL)?;
-        let model_ptr = (&*model as *const Mutex<Model>).cast_mut().cast::<c_void>();
+        let model_ptr = core::ptr::from_ref::<Mutex<Model>>(&*model)
+            .cast_mut()
+            .cast::<c_void>();
         // SAFETY:
         // - `model_ptr` points to a pinned mutex that `Zone` frees only after
         //   unregistering the zone (field order and `Drop`).
