@@ -140,6 +140,7 @@ impl CpuStats {
         self.publish(&controller);
         let mut window: Option<Window> = None;
         let mut since_target = CpuTimes::now(self.cpu);
+        let mut grid: Option<Grid> = None;
         loop {
             let duration_ns = u64::from(params::duration_ms()) * NSEC_PER_MSEC as u64;
             // Never 0: the session stores 0 only once every thread has stopped.
@@ -149,9 +150,9 @@ impl CpuStats {
                 window = None;
                 since_target = CpuTimes::now(self.cpu);
             }
-            let period = controller.period_ns(duration_ns);
-            let next = next_period(Instant::now(), Delta::from_nanos(period as i64));
-            if !thread.sleep_until(Some(next)) {
+            let period = Delta::from_nanos(controller.period_ns(duration_ns) as i64);
+            let start = Grid::next(&mut grid, Instant::now(), period);
+            if !thread.sleep_until(Some(start)) {
                 return;
             }
             match &mut window {
@@ -177,11 +178,15 @@ impl CpuStats {
                 Some(_) => {}
                 None => window = Some(Window::open(self.cpu)),
             }
-            let idle = controller.idle_ns(period);
-            if idle == 0 {
+            // The injection ends where the period's share ends, however late
+            // the thread woke: lateness comes out of the idle, never out of
+            // the workload's part of the period.
+            let idle = controller.idle_ns(period.as_nanos() as u64);
+            let remaining = nanos(start + Delta::from_nanos(idle as i64) - Instant::now());
+            if idle == 0 || remaining < controller::MIN_INJECT_NS {
                 self.skipped.fetch_add(1, Relaxed);
             } else {
-                self.inject(idle);
+                self.inject(remaining);
             }
             if let Some(w) = &mut window {
                 w.periods += 1;
@@ -212,13 +217,39 @@ impl CpuStats {
     }
 }
 
-/// The first multiple of `period` on `CLOCK_MONOTONIC` after `now`: every
-/// CPU's periods start on the same grid, so that the CPUs idle together.
-fn next_period(now: Instant<Monotonic>, period: Delta) -> Instant<Monotonic> {
-    // The time since boot; `HrTimerExpires` is how the kernel crate gives an
-    // instant's `ktime_t`.
-    let since_boot = Delta::from_nanos(HrTimerExpires::as_nanos(&now));
-    now + (period * (since_boot / period + 1) - since_boot)
+/// Where a thread's periods start: on multiples of the period on
+/// `CLOCK_MONOTONIC`, the same grid on every CPU, so that the CPUs idle
+/// together.
+#[derive(Clone, Copy)]
+struct Grid {
+    /// The start of the last period, a multiple of `period` since boot.
+    start: Instant<Monotonic>,
+    period: Delta,
+}
+
+impl Grid {
+    /// The start of the next period after the last one, or the first
+    /// multiple of `period` after `now` when the period changed or the
+    /// thread fell a whole period behind. An injection that ended after the
+    /// next start (a late wake-up, a slow return from idle) does not skip
+    /// that period: at high targets the part left to the workload is a
+    /// millisecond or two, shorter than the thread's own latency under load,
+    /// and skipping would hand the workload a whole period.
+    fn next(grid: &mut Option<Grid>, now: Instant<Monotonic>, period: Delta) -> Instant<Monotonic> {
+        let start = match *grid {
+            Some(last) if last.period == period && (now - (last.start + period)) < period => {
+                last.start + period
+            }
+            _ => {
+                // The time since boot; `HrTimerExpires` is how the kernel
+                // crate gives an instant's `ktime_t`.
+                let since_boot = Delta::from_nanos(HrTimerExpires::as_nanos(&now));
+                now + (period * (since_boot / period + 1) - since_boot)
+            }
+        };
+        *grid = Some(Grid { start, period });
+        start
+    }
 }
 
 /// The nanoseconds of a span, 0 if it is negative.
