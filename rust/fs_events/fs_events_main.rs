@@ -28,6 +28,7 @@ use common::text::format_into;
 mod config;
 mod fs_error;
 mod netlink;
+mod poll_order;
 mod registry;
 mod shim;
 mod threshold;

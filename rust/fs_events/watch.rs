@@ -302,12 +302,28 @@ impl Watch {
         true
     }
 
+    /// When the next poll is due, for the poller's order; `None`: at once
+    /// (never polled, reconfigured, or its filesystem went away).
+    pub(crate) fn next_due(&self) -> Option<Instant<Monotonic>> {
+        let inner = self.inner.lock();
+        let gone = inner
+            .armed
+            .as_ref()
+            .is_some_and(|armed| self.gone_mark.load(Relaxed) == armed.mark.as_ptr() as usize);
+        if gone {
+            None
+        } else {
+            inner.due
+        }
+    }
+
     /// Polls if due by `now` plus a sixteenth of its interval, or at once
     /// if its filesystem went away; returns when the next poll is due,
     /// `None` when the watch is not armed. The slack (a poll a little early
     /// is never later for a threshold) lets one wake-up of the poller poll
     /// every watch due soon: watches created at different times fall into
-    /// a few batches instead of waking the poller once each.
+    /// a few batches instead of waking the poller once each; the poller
+    /// makes such early polls after the due ones (`poll_order.rs`).
     pub(crate) fn poll_if_due(&self, now: Instant<Monotonic>) -> Option<Instant<Monotonic>> {
         let mut inner = self.inner.lock();
         let slack = Delta::from_micros(i64::from(inner.interval_ms) * 1000 / POLL_SLACK_DIVISOR);
