@@ -209,7 +209,7 @@ fn reconfigure(dir: &WatchDir, change: impl FnOnce(&mut config::Config) -> Resul
     {
         let mut inner = dir.watch.inner.lock();
         change(&mut inner.config)?;
-        inner.reconfigured();
+        dir.watch.reconfigured(&mut inner);
     }
     dir.watch.kick_poller();
     Ok(())

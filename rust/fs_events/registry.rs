@@ -17,8 +17,7 @@ use crate::{
     netlink::Skb,
     poll_order::{
         self,
-        DueIn,
-        Passed, //
+        DueIn, //
     },
     shim::{
         FsEventsMark,
@@ -188,7 +187,6 @@ fn round(start: Instant<Monotonic>) -> Result<KVec<(DueIn, Arc<Watch>)>> {
         }
         round
     };
-    // Without the registry lock: each reading takes the watch's own.
     for (due, watch) in round.iter_mut() {
         *due = watch.next_due().map(|at| at - start);
     }
@@ -196,43 +194,19 @@ fn round(start: Instant<Monotonic>) -> Result<KVec<(DueIn, Arc<Watch>)>> {
     Ok(round)
 }
 
-/// How a round of polls ended.
-enum RoundEnd {
-    /// Every watch was passed; the earliest is due next at this time
-    /// (`None`: no watch is armed).
-    Done(Option<Instant<Monotonic>>),
-    /// A watch passed fell due before the next in line: sort again.
-    GaveWay,
-}
-
-/// Polls the watches of a round that began at `start`, in its order, each
-/// if it is due ([`Watch::poll_if_due`]), until one passed is due before
-/// the next ([`Passed::gives_way`]).
-fn poll_round(start: Instant<Monotonic>, round: &[(DueIn, Arc<Watch>)]) -> RoundEnd {
-    let mut passed = Passed::default();
-    for (due, watch) in round.iter() {
-        let now = Instant::<Monotonic>::now();
-        if passed.gives_way(now - start, *due) {
-            return RoundEnd::GaveWay;
-        }
-        if let Some(next) = watch.poll_if_due(now) {
-            passed.note(next - start);
-        }
-    }
-    RoundEnd::Done(passed.earliest().map(|next| start + next))
-}
-
-/// The poller thread: polls the due watches earliest due first (and with
-/// them those due soon), then sleeps until the next one is due or a
-/// configuration change kicks it.
+/// The poller thread: each wake-up polls the watches due, earliest first,
+/// and with them those due soon ([`poll_order::poll_round`]), then sleeps
+/// until the next one is due or a configuration change kicks it.
 fn poll_watches(thread: &Current<'_>) {
     while !thread.should_stop() {
         let start = Instant::<Monotonic>::now();
         let next = match round(start) {
-            Ok(round) => match poll_round(start, &round) {
-                RoundEnd::Done(next) => next,
-                RoundEnd::GaveWay => continue,
-            },
+            Ok(mut round) => poll_order::poll_round(
+                &mut round,
+                || Instant::<Monotonic>::now() - start,
+                |watch, elapsed| watch.poll_if_due(start + elapsed).map(|due| due - start),
+            )
+            .map(|next| start + next),
             // Out of memory: try again in a while.
             Err(_) => Some(start + Delta::from_millis(100)),
         };
