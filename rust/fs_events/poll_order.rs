@@ -8,6 +8,8 @@
 //! on 1000 watches a batch of early polls takes tens of milliseconds, longer
 //! than a short interval's slack.
 
+#[cfg(kmods_kunit)]
+use kernel::prelude::kunit_tests;
 use kernel::time::Delta;
 
 /// When a watch is due, from the start of its round; `None`: at once (new,
@@ -99,7 +101,7 @@ fn sift_down<T>(heap: &mut [(DueIn, T)]) {
 }
 
 #[cfg(kmods_kunit)]
-#[kernel::prelude::kunit_tests(fs_events_poll_order)]
+#[kunit_tests(fs_events_poll_order)]
 mod tests {
     use super::*;
     use core::cell::Cell;
