@@ -54,9 +54,11 @@ watches_from() {
 
 # s1_late: how late watch s1's polls in the trace buffer ran, each against
 # the interval the poll before it chose: its mean and worst, in ms (a poll
-# within the slack is early, below 0).
+# within the slack is early, below 0). The trace names watches by id, which
+# keeps growing across the benchmarks.
 s1_late() {
-	awk '/fs_events_poll: watch=1 / {
+	id=$(sed 's/^id=\([0-9]*\) .*/\1/' "$FSE_CONFIG/s1/state")
+	awk -v id="$id" '$0 ~ "fs_events_poll: watch=" id " " {
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^[0-9]+\.[0-9]+:$/)
 				t = substr($i, 1, length($i) - 1) * 1000
