@@ -28,6 +28,7 @@ use common::text::format_into;
 mod config;
 mod fs_error;
 mod netlink;
+mod poll_order;
 mod registry;
 mod shim;
 mod threshold;
@@ -208,7 +209,7 @@ fn reconfigure(dir: &WatchDir, change: impl FnOnce(&mut config::Config) -> Resul
     {
         let mut inner = dir.watch.inner.lock();
         change(&mut inner.config)?;
-        inner.reconfigured();
+        dir.watch.reconfigured(&mut inner);
     }
     dir.watch.kick_poller();
     Ok(())

@@ -15,6 +15,10 @@ use crate::{
         RawError, //
     },
     netlink::Skb,
+    poll_order::{
+        self,
+        DueIn, //
+    },
     shim::{
         FsEventsMark,
         UserNsRef, //
@@ -172,39 +176,48 @@ fn snapshot() -> Result<KVec<Arc<Watch>>> {
     Ok(copy)
 }
 
-/// The poller thread: polls each due watch, then sleeps until the next one
-/// is due or a configuration change kicks it.
+/// One round of the poller: every watch, with when it is due, in the order
+/// to poll them ([`poll_order::sort`]).
+fn round(start: Instant<Monotonic>) -> Result<KVec<(DueIn, Arc<Watch>)>> {
+    let mut round = {
+        let registry = REGISTRY.lock();
+        let mut round = KVec::with_capacity(registry.watches.len(), GFP_KERNEL)?;
+        for watch in registry.watches.iter() {
+            round.push((None, watch.clone()), GFP_KERNEL)?;
+        }
+        round
+    };
+    for (due, watch) in round.iter_mut() {
+        *due = watch.next_due().map(|at| at - start);
+    }
+    poll_order::sort(&mut round);
+    Ok(round)
+}
+
+/// The poller thread: each wake-up polls the watches due, earliest first,
+/// and with them those due soon ([`poll_order::poll_round`]), then sleeps
+/// until the next one is due or a configuration change kicks it.
 fn poll_watches(thread: &Current<'_>) {
     while !thread.should_stop() {
-        let now = Instant::<Monotonic>::now();
-        let mut next: Option<Instant<Monotonic>> = None;
-        match snapshot() {
-            Ok(watches) => {
-                for watch in watches.iter() {
-                    if let Some(due) = watch.poll_if_due(now) {
-                        next = Some(next.map_or(due, |next| earlier(next, due)));
-                    }
-                }
-            }
+        let start = Instant::<Monotonic>::now();
+        let next = match round(start) {
+            Ok(mut round) => poll_order::poll_round(
+                &mut round,
+                || Instant::<Monotonic>::now() - start,
+                |watch, elapsed| watch.poll_if_due(start + elapsed).map(|due| due - start),
+            )
+            .map(|next| start + next),
             // Out of memory: try again in a while.
-            Err(_) => next = Some(now + Delta::from_millis(100)),
-        }
+            Err(_) => Some(start + Delta::from_millis(100)),
+        };
         // At least a millisecond from now, however late the polls ran.
         let soonest = Instant::now() + Delta::from_millis(1);
         thread.sleep_until(next.map(|next| later(next, soonest)));
     }
 }
 
-/// The earlier of two instants (`Instant` has no `Ord`: its clock has none).
-fn earlier(a: Instant<Monotonic>, b: Instant<Monotonic>) -> Instant<Monotonic> {
-    if (b - a).is_negative() {
-        b
-    } else {
-        a
-    }
-}
-
-/// The later of two instants.
+/// The later of two instants (`Instant<Monotonic>` has no `Ord`: its clock
+/// has none).
 fn later(a: Instant<Monotonic>, b: Instant<Monotonic>) -> Instant<Monotonic> {
     if (b - a).is_negative() {
         a

@@ -137,6 +137,14 @@ pub(crate) struct Watch {
     poller: Arc<Waker>,
     /// The mark `fs_events_freeing_mark()` reported gone, as an address.
     gone_mark: Atomic<usize>,
+    /// When the next poll is due, in ns after `created`; [`DUE_AT_ONCE`]:
+    /// at once. A copy of `inner.due` (set with it by [`Watch::set_due`])
+    /// that also turns to at once when the mark goes: the poller sorts
+    /// every watch by it on each wake-up without taking 1000 locks. Only an
+    /// order: a poll reads `inner`.
+    due_hint: Atomic<i64>,
+    /// The time `due_hint` counts from.
+    created: Instant<Monotonic>,
     #[pin]
     pub(crate) inner: Mutex<Inner>,
 }
@@ -144,6 +152,9 @@ pub(crate) struct Watch {
 /// A watch due within a 1/`POLL_SLACK_DIVISOR` of its interval is polled
 /// with those due now.
 const POLL_SLACK_DIVISOR: i64 = 16;
+
+/// `due_hint` of a watch due at once.
+const DUE_AT_ONCE: i64 = i64::MIN;
 
 /// Nanoseconds of `CLOCK_REALTIME`, for event timestamps.
 fn realtime_ns() -> u64 {
@@ -172,6 +183,8 @@ impl Watch {
                 quota_uid,
                 poller,
                 gone_mark: Atomic::new(0),
+                due_hint: Atomic::new(DUE_AT_ONCE),
+                created: Instant::now(),
                 // INVARIANT: not armed, nothing measured, nothing lost.
                 inner <- new_mutex!(Inner {
                     config: Config::new(),
@@ -241,7 +254,7 @@ impl Watch {
         // left nothing measured.
         inner.armed = Some(Armed { mark, id });
         inner.config.path = Some(path);
-        inner.due = None;
+        self.set_due(&mut inner, None);
         Ok(())
     }
 
@@ -254,6 +267,7 @@ impl Watch {
     /// filesystem is shutting down. Only notes it, for the next poll.
     pub(crate) fn sb_gone(&self, mark: *const FsEventsMark) {
         self.gone_mark.store(mark as usize, Relaxed);
+        self.due_hint.store(DUE_AT_ONCE, Relaxed);
         self.kick_poller();
     }
 
@@ -302,12 +316,35 @@ impl Watch {
         true
     }
 
+    /// When the next poll is due, for the poller's order, without the
+    /// watch's lock; `None`: at once (never polled, reconfigured, or its
+    /// mark went).
+    pub(crate) fn next_due(&self) -> Option<Instant<Monotonic>> {
+        match self.due_hint.load(Relaxed) {
+            DUE_AT_ONCE => None,
+            ns => Some(self.created + Delta::from_nanos(ns)),
+        }
+    }
+
+    /// Sets when the next poll is due, and its copy for the poller's order.
+    fn set_due(&self, inner: &mut Inner, due: Option<Instant<Monotonic>>) {
+        inner.due = due;
+        let hint = due.map_or(DUE_AT_ONCE, |due| (due - self.created).as_nanos());
+        self.due_hint.store(hint, Relaxed);
+    }
+
+    /// Configuration changed: poll at once, from a fresh baseline.
+    pub(crate) fn reconfigured(&self, inner: &mut Inner) {
+        self.set_due(inner, None);
+    }
+
     /// Polls if due by `now` plus a sixteenth of its interval, or at once
     /// if its filesystem went away; returns when the next poll is due,
     /// `None` when the watch is not armed. The slack (a poll a little early
     /// is never later for a threshold) lets one wake-up of the poller poll
     /// every watch due soon: watches created at different times fall into
-    /// a few batches instead of waking the poller once each.
+    /// a few batches instead of waking the poller once each; the poller
+    /// makes such early polls after the due ones (`poll_order.rs`).
     pub(crate) fn poll_if_due(&self, now: Instant<Monotonic>) -> Option<Instant<Monotonic>> {
         let mut inner = self.inner.lock();
         let slack = Delta::from_micros(i64::from(inner.interval_ms) * 1000 / POLL_SLACK_DIVISOR);
@@ -335,7 +372,7 @@ impl Watch {
             Err(_) => {
                 // A transient statfs failure (a network filesystem, say): retry.
                 let due = now + Delta::from_millis(inner.config.interval_ms.into());
-                inner.due = Some(due);
+                self.set_due(&mut inner, Some(due));
                 return Some(due);
             }
         };
@@ -411,7 +448,8 @@ impl Watch {
             elapsed,
         );
         inner.interval_ms = next_space.min(next_inodes);
-        inner.due = Some(sample.at + Delta::from_millis(inner.interval_ms.into()));
+        let due = sample.at + Delta::from_millis(inner.interval_ms.into());
+        self.set_due(inner, Some(due));
         trace::poll(
             self.id,
             sample.blocks_free,
@@ -634,10 +672,5 @@ impl Inner {
         self.sample = None;
         self.space = Level::default();
         self.inodes = Level::default();
-    }
-
-    /// Configuration changed: poll at once, from a fresh baseline.
-    pub(crate) fn reconfigured(&mut self) {
-        self.due = None;
     }
 }

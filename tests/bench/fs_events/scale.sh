@@ -52,6 +52,30 @@ watches_from() {
 	done
 }
 
+# s1_late: how late watch s1's polls in the trace buffer ran, each against
+# the interval the poll before it chose: its mean and worst, in ms (a poll
+# within the slack is early, below 0). The trace names watches by id, which
+# keeps growing across the benchmarks.
+s1_late() {
+	id=$(sed 's/^id=\([0-9]*\) .*/\1/' "$FSE_CONFIG/s1/state")
+	awk -v id="$id" '$0 ~ "fs_events_poll: watch=" id " " {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^[0-9]+\.[0-9]+:$/)
+				t = substr($i, 1, length($i) - 1) * 1000
+			if ($i ~ /^next_ms=/)
+				next_ms = substr($i, 9)
+		}
+		if (n++) {
+			late = t - due
+			total += late
+			if (n == 2 || late > worst)
+				worst = late
+		}
+		due = t + next_ms
+	}
+	END { printf "mean %.1f ms, worst %.1f ms over %d polls", (n > 1 ? total / (n - 1) : 0), worst, n }' $TR/trace
+}
+
 # cpu WATCHES DUE: the poller's CPU time, polls (DUE per second) and wake-ups
 # over SECS seconds;
 # CPU_US_PER_POLL is the CPU time per statfs poll (the trace event's own cost
@@ -65,12 +89,14 @@ cpu() {
 	t1=$(runtime_ns) w1=$(wakeups)
 	polls=$(polls)
 	echo 0 >$TR/events/fs_events/fs_events_poll/enable
+	late=$(s1_late)
 	us=$(((t1 - t0) / 1000))
 	CPU_US_PER_POLL=$(awk "BEGIN { printf \"%.1f\", $us / ($polls > 0 ? $polls : 1) }")
 	echo "cpu: $1 watches: poller ${us} us of CPU in $SECS s" \
 		"($(awk "BEGIN { printf \"%.2f\", $us / $SECS / 1000 / $1 }") ms per watch per second," \
 		"$CPU_US_PER_POLL us per poll), $(((w1 - w0) / SECS)) wake-ups per second" \
 		"for $((polls / SECS)) polls per second ($2 due)"
+	echo "late: $1 watches: s1's polls against their due time: $late"
 }
 
 # latency WATCHES: 5 crossings of watch s1's threshold; LAT_MEAN_MS.
