@@ -59,7 +59,8 @@ pub(crate) struct CpuStats {
     /// `share` minus the target, basis points.
     compensation: Atomic<i32>,
     injections: Atomic<u64>,
-    /// Periods in which nothing was injected: natural idle was enough.
+    /// Periods in which nothing was injected: natural idle was enough, or
+    /// the thread woke too late in the period for an injection worth it.
     skipped: Atomic<u64>,
     windows: Atomic<u64>,
     /// Wall time spent in `play_idle_precise()`.
