@@ -24,9 +24,9 @@ $(error MODULE: no such module '$(filter-out $(ALL_MODULES),$(MODULE))' (modules
 endif
 # Test-only modules (fixtures and checks), always built alongside.
 TEST_MODULES := $(patsubst tests/modules/%/Kbuild,%,$(wildcard tests/modules/*/Kbuild))
-# syslog_ns_probe calls syslog_ns' API and its Kbuild builds it only with
-# syslog_ns (tests/modules/syslog_ns_probe/Kbuild): not expected otherwise.
-TEST_MODULES := $(filter-out $(if $(filter syslog_ns,$(MODULE)),,syslog_ns_probe),$(TEST_MODULES))
+# <module>_probe calls <module>'s API and its Kbuild builds it only with that
+# module (tests/modules/syslog_ns_probe/Kbuild): not expected otherwise.
+TEST_MODULES := $(filter-out $(addsuffix _probe,$(filter-out $(MODULE),$(ALL_MODULES))),$(TEST_MODULES))
 
 # Everything downloaded or built outside the repository (scripts/lib.sh).
 KMODS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/rust-kmods
