@@ -55,6 +55,24 @@ sns_ct_bg() {
 	SNS_BG=$CTR_BG
 }
 
+# sns_refs: how many references hold the syslog_ns module.
+sns_refs() {
+	cat /sys/module/syslog_ns/refcnt
+}
+
+# sns_wait_refs N: wait, 10 s at most, until N references hold syslog_ns. A
+# reader started in the background holds the module once it has opened its
+# log or entered its wait, which no fixed sleep promises under load.
+sns_wait_refs() {
+	i=0
+	while [ "$(sns_refs)" -lt "$1" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ "$(sns_refs)" -ge "$1" ] ||
+		echo "# syslog_ns: $(sns_refs) references after 10 s, $1 expected"
+}
+
 # sns_shown NAME PATTERN [DMESG_ARGS...]: util-linux dmesg in container NAME
 # shows a line matching PATTERN (extended regex); what it showed otherwise.
 sns_shown() {

@@ -91,8 +91,11 @@ echo "# t_s temp_mC cur_state idle_pct"
 row 1
 pc_hogs_start
 while [ "$(elapsed)" -lt 45 ]; do row 1; done
+# The rows sample the zone every several seconds under load, while it holds
+# within a degree or two of the trip: thermal-watch has every crossing.
 ktap_test_result "under load the temperature passed the trip and the governor clamped" \
-	awk -v trip="$trip" '$2 >= trip && $3 > 0 { found = 1 } END { exit !found }' /tmp/tl_table
+	sh -c "grep -q '\"event\":\"trip-up\"' $watch_log &&
+		awk '\$3 > 0 { found = 1 } END { exit !found }' /tmp/tl_table"
 # From 25 s on: settled in the band, clamped.
 awk '$1 >= 25' /tmp/tl_table >/tmp/tl_settled
 ktap_test_result "the temperature settled from 3000 m°C below to $band m°C above the trip" \

@@ -178,6 +178,8 @@ ktap_test_result "dmesg -C in b clears b's log" \
 ktap_test_result "... and the host's still has its record" host_log_has 'hello from the host'
 
 # /proc/kmsg and dmesg -w, readers that wait: in a, in b and on the host.
+# The three in containers hold the module; the host's does not.
+refs=$(sns_refs)
 sns_ct_bg a /tmp/sns-rd-proc cat /proc/kmsg
 proc_reader=$SNS_BG
 sns_ct_bg b /tmp/sns-rd-proc-b cat /proc/kmsg
@@ -186,6 +188,7 @@ sns_ct_bg b /tmp/sns-rd-follow dmesg -w
 follower=$SNS_BG
 cat /proc/kmsg >/tmp/sns-rd-proc-host &
 proc_reader_host=$!
+sns_wait_refs $((refs + 3))
 sleep 1
 ktap_expect_errno "rmmod is refused while a container reads /proc/kmsg" "unavailable" rmmod syslog_ns
 sns_ct a sh -c "echo '<5>redirect: for the proc reader' >/dev/kmsg"
@@ -234,9 +237,10 @@ rmdir $OOM_CG 2>/dev/null
 if klog a size-unread 2>&1 | grep -q -v 'returned 0$'; then
 	sns_ct a klogctl read --len 1048576 >/dev/null 2>&1
 fi
+refs=$(sns_refs)
 sns_ct_bg a /dev/null klogctl read --len 4096
 blocked=$SNS_BG
-sleep 1
+sns_wait_refs $((refs + 1))
 ktap_test_result "a container's read blocks in syslog(2) when nothing is unread" kill -0 "$blocked"
 ktap_expect_errno "rmmod is refused while it waits" "unavailable" rmmod syslog_ns
 kill "$blocked"
